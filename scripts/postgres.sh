@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Starts (or reuses) a private PostgreSQL 15 server under the repo's .pg/ folder.
+#   scripts/postgres.sh start NAME PORT [--fast]   NAME: run | test; --fast turns fsync off (tests only)
+#   scripts/postgres.sh stop NAME
+# Installs the Debian package when the binaries are missing. PostgreSQL refuses to run as root,
+# so as root the server runs as the 'postgres' user in a folder that user owns.
+set -euo pipefail
+cmd=${1:?start|stop}; name=${2:?name}; port=${3:-54329}; fast=${4:-}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+root="$repo/.pg/$name"; data="$root/data"
+
+find_bin() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do [ -x "$d/pg_ctl" ] && { echo "$d"; return; }; done
+  command -v pg_ctl >/dev/null 2>&1 && dirname "$(command -v pg_ctl)"
+}
+bin=$(find_bin || true)
+if [ -z "$bin" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "PostgreSQL not found: installing the Debian package…" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >&2
+    bin=$(find_bin)
+  else
+    echo "PostgreSQL is not installed: run 'sudo apt-get install -y postgresql' or set a connection string." >&2
+    exit 1
+  fi
+fi
+
+as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+case "$cmd" in
+  start)
+    mkdir -p "$root"
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres:postgres "$root"; chmod 700 "$root"
+      # postgres must be able to reach its folder through the repo's parents.
+      p="$root"; while [ "$p" != / ]; do p=$(dirname "$p"); chmod o+x "$p" 2>/dev/null || true; done
+    fi
+    if [ ! -f "$data/PG_VERSION" ]; then
+      as_owner "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$root/initdb.log" 2>&1 \
+        || { cat "$root/initdb.log" >&2; exit 1; }
+    fi
+    if as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+      exit 0
+    fi
+    opts="-c listen_addresses=127.0.0.1 -p $port -k $root -c max_connections=200"
+    [ "$fast" = "--fast" ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    as_owner "$bin/pg_ctl" -D "$data" -l "$root/server.log" -w -t 60 -o "$opts" start >/dev/null \
+      || { tail -20 "$root/server.log" >&2; exit 1; }
+    ;;
+  stop)
+    [ -f "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+    ;;
+  *) echo "usage: $0 start|stop NAME [PORT] [--fast]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,131 @@
+using System.ComponentModel;
+using System.Text;
+using Dapper;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Timeline.Api.Infrastructure;
+
+namespace Timeline.Api.Events;
+
+/// <summary>Sort and keyset paging of the event list.</summary>
+internal sealed record EventPageQuery(
+    [FromQuery(Name = "sort"), Description("`date` (oldest first, the default) or `-date` (newest first).")]
+    string? Sort = null,
+    [FromQuery(Name = "limit"), Description("Events per page, 1–100. Default 20.")]
+    int? Limit = null,
+    [FromQuery(Name = "cursor"), Description("Opaque cursor from the previous page's `nextCursor` or `Link` header.")]
+    string? Cursor = null)
+{
+    public const int DefaultLimit = 20;
+    public bool Descending => Sort == "-date";
+}
+
+internal sealed class EventPageQueryValidator : AbstractValidator<EventPageQuery>
+{
+    public EventPageQueryValidator()
+    {
+        RuleFor(p => p.Sort).Must(s => s is null or "date" or "-date").OverridePropertyName<EventPageQuery, string?>("sort")
+            .WithMessage(p => $"Unknown sort '{p.Sort}': use 'date' (oldest first) or '-date' (newest first).");
+        RuleFor(p => p.Limit).InclusiveBetween(1, 100).OverridePropertyName("limit")
+            .WithMessage("'limit' must be between 1 and 100.");
+        RuleFor(p => p.Cursor).Must((p, c) => Cursor.TryDecode(c, out var cursor) && cursor.Descending == p.Descending)
+            .When(p => p.Cursor is not null).OverridePropertyName<EventPageQuery, string?>("cursor")
+            .WithMessage("'cursor' is not a cursor this API issued for this sort order: take it unchanged from 'nextCursor'.");
+    }
+}
+
+internal static class EventEndpoints
+{
+    public static void MapEvents(this IEndpointRouteBuilder app)
+    {
+        var events = app.MapGroup("/v1/events").WithTags("Events");
+
+        events.MapGet("/", ListEvents)
+            .WithName("ListEvents")
+            .WithSummary("List events by date window and filters")
+            .WithDescription("Events in date order (oldest first, or newest first with `sort=-date`), filtered by date window, kind, actor, country, tag, escalation level and full text. Pages are keyset-paged: follow `nextCursor` (or the `Link: rel=\"next\"` header) until it is null. Retracted events are left out unless `includeRetracted=true`.")
+            .Validate<EventFilter>()
+            .Validate<EventPageQuery>();
+
+        events.MapGet("/{id}", GetEvent)
+            .WithName("GetEvent")
+            .WithSummary("Get one event with everything known about it")
+            .WithDescription("The event with its actors and their roles, sources, exact quotes, claims with their status, and relations to other events. A retracted event still answers 200 with its retraction notice. The `ETag` is the event's version; send it back in `If-None-Match` to get a 304 when nothing changed.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private const string ListSql = "select event_summary(e)::text as json, e.occurred_on, e.id from events e where true";
+
+    internal static async Task<JsonText<EventPage>> ListEvents(
+        [AsParameters] EventFilter filter, [AsParameters] EventPageQuery page, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    {
+        var limit = page.Limit ?? EventPageQuery.DefaultLimit;
+        var sql = new StringBuilder(ListSql);
+        var args = new DynamicParameters();
+        filter.AppendPredicates(sql, args);
+        if (page.Cursor is not null && Cursor.TryDecode(page.Cursor, out var after))
+        {
+            sql.Append(page.Descending ? " and (e.occurred_on, e.id) < (@afterDate, @afterId)" : " and (e.occurred_on, e.id) > (@afterDate, @afterId)");
+            args.Add("afterDate", after.Date);
+            args.Add("afterId", after.Id);
+        }
+        sql.Append(page.Descending ? " order by e.occurred_on desc, e.id desc" : " order by e.occurred_on, e.id");
+        sql.Append(" limit @take");
+        args.Add("take", limit + 1);
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = (await conn.QueryAsync<(string Json, DateOnly OccurredOn, long Id)>(
+            new CommandDefinition(sql.ToString(), args, cancellationToken: ct))).AsList();
+
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(limit);
+            var last = rows[^1];
+            next = new Cursor(page.Descending, last.OccurredOn, last.Id).Encode();
+            http.Response.Headers.Append("Link", $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"");
+        }
+
+        var json = new StringBuilder(rows.Sum(r => r.Json.Length) + 64).Append("{\"items\":[");
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i > 0) json.Append(',');
+            json.Append(rows[i].Json);
+        }
+        json.Append("],\"nextCursor\":").Append(next is null ? "null" : $"\"{next}\"").Append('}');
+        return new JsonText<EventPage>(json.ToString());
+    }
+
+    private static string NextPageUrl(HttpRequest request, string cursor)
+    {
+        var query = request.Query.Where(kv => kv.Key != "cursor")
+            .SelectMany(kv => kv.Value.Select(v => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(v ?? "")}"))
+            .Append($"cursor={cursor}");
+        return $"{request.PathBase}{request.Path}?{string.Join('&', query)}";
+    }
+
+    private const string DetailSql = "select event_document(e)::text as json, e.version from events e where e.slug = @id";
+
+    internal static async Task<Results<JsonText<EventDetail>, StatusCodeHttpResult, ProblemHttpResult>> GetEvent(
+        [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
+        NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<(string Json, int Version)?>(
+            new CommandDefinition(DetailSql, new { id }, cancellationToken: ct));
+        if (row is not { } found)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Event not found",
+                detail: $"There is no event with id '{id}'. Ids are slugs such as '2022-11-15-przewodow-missile'; list them at /v1/events.");
+        }
+        var etag = $"\"{found.Version}\"";
+        http.Response.Headers.ETag = etag;
+        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && (v == "*" || v.Split(',').Select(t => t.Trim()).Contains(etag) || v.Split(',').Select(t => t.Trim()).Contains("W/" + etag))))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return new JsonText<EventDetail>(found.Json);
+    }
+}

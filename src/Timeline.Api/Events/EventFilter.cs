@@ -1,0 +1,104 @@
+using System.ComponentModel;
+using System.Text;
+using Dapper;
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Timeline.Api.Events;
+
+/// <summary>
+/// The filters shared by the event list, the timeline export and the escalation statistics.
+/// Several values of one filter (repeated, or comma-separated) match any of them; different filters all apply.
+/// </summary>
+internal sealed record EventFilter(
+    [FromQuery(Name = "from"), Description("First day of the window (YYYY-MM-DD), inclusive. Matches the event's start date.")]
+    DateOnly? From = null,
+    [FromQuery(Name = "to"), Description("Last day of the window (YYYY-MM-DD), inclusive. Must not be before `from`.")]
+    DateOnly? To = null,
+    [FromQuery(Name = "kind"), Description("Event kind(s), e.g. `incident`, `statement`; see /v1/kinds. Repeat or comma-separate for several.")]
+    string[]? Kind = null,
+    [FromQuery(Name = "actor"), Description("Actor id(s), e.g. `sergey-lavrov`: events the actor takes part in, in any role; see /v1/actors.")]
+    string[]? Actor = null,
+    [FromQuery(Name = "country"), Description("ISO 3166-1 alpha-2 code(s) of where the event happened, e.g. `PL`.")]
+    string[]? Country = null,
+    [FromQuery(Name = "tag"), Description("Tag(s), e.g. `nuclear`; an event matches when it has any of them; see /v1/tags.")]
+    string[]? Tag = null,
+    [FromQuery(Name = "minLevel"), Description("Lowest escalation level, 0–7; see /v1/escalation-ladder.")]
+    int? MinLevel = null,
+    [FromQuery(Name = "maxLevel"), Description("Highest escalation level, 0–7; not below `minLevel`.")]
+    int? MaxLevel = null,
+    [FromQuery(Name = "q"), Description("Full-text search in title, summary and place (web-search syntax: words, \"phrases\", -exclusions, OR); at most 200 characters.")]
+    string? Q = null,
+    [FromQuery(Name = "updatedSince"), Description("Only events created, revised or retracted after this instant (ISO 8601 with offset), for incremental sync.")]
+    DateTimeOffset? UpdatedSince = null,
+    [FromQuery(Name = "includeRetracted"), Description("Include retracted events (they carry their retraction notice). Default false.")]
+    bool? IncludeRetracted = null)
+{
+    public const int MaxQueryLength = 200;
+
+    /// <summary>Each value of a multi-valued filter, split on commas, trimmed, without blanks.</summary>
+    internal static string[] Values(string[]? raw) =>
+        raw is null ? [] : [.. raw.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct()];
+
+    public string[] Kinds => Values(Kind);
+    public string[] Actors => Values(Actor);
+    public string[] Countries => [.. Values(Country).Select(c => c.ToUpperInvariant())];
+    public string[] Tags => [.. Values(Tag).Select(t => t.ToLowerInvariant())];
+
+    /// <summary>
+    /// Appends "and …" predicates on the events table aliased <c>e</c>. Only the filters given are
+    /// written, so that each combination gets a plan that fits it (and a prepared statement of its own).
+    /// </summary>
+    public void AppendPredicates(StringBuilder sql, DynamicParameters args)
+    {
+        if (IncludeRetracted != true) sql.Append(" and e.status = 'published'");
+        if (From is { } from) { sql.Append(" and e.occurred_on >= @from"); args.Add("from", from); }
+        if (To is { } to) { sql.Append(" and e.occurred_on <= @to"); args.Add("to", to); }
+        if (Kinds is { Length: > 0 } kinds) { sql.Append(" and e.kind = any(@kinds)"); args.Add("kinds", kinds); }
+        if (Countries is { Length: > 0 } countries) { sql.Append(" and e.country_code = any(@countries)"); args.Add("countries", countries); }
+        if (Tags is { Length: > 0 } tags) { sql.Append(" and e.tags && @tags"); args.Add("tags", tags); }
+        if (MinLevel is { } min) { sql.Append(" and e.escalation_level >= @minLevel"); args.Add("minLevel", (short)min); }
+        if (MaxLevel is { } max) { sql.Append(" and e.escalation_level <= @maxLevel"); args.Add("maxLevel", (short)max); }
+        if (UpdatedSince is { } since) { sql.Append(" and e.updated_at > @updatedSince"); args.Add("updatedSince", since.UtcDateTime); }
+        if (Actors is { Length: > 0 } actors)
+        {
+            sql.Append(" and e.id in (select ea.event_id from event_actors ea join actors a on a.id = ea.actor_id where a.slug = any(@actors))");
+            args.Add("actors", actors);
+        }
+        if (!string.IsNullOrWhiteSpace(Q))
+        {
+            // English stems ("warned" finds "warning") or exact words (names the stemmer would mangle).
+            sql.Append(" and (e.search @@ websearch_to_tsquery('english', @q) or e.search @@ websearch_to_tsquery('simple', @q))");
+            args.Add("q", Q.Trim());
+        }
+    }
+}
+
+internal sealed class EventFilterValidator : AbstractValidator<EventFilter>
+{
+    private const string SlugPattern = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
+    public EventFilterValidator()
+    {
+        RuleFor(f => f.To).GreaterThanOrEqualTo(f => f.From).When(f => f.From is not null && f.To is not null)
+            .OverridePropertyName("to").WithMessage(f => $"'to' ({f.To:yyyy-MM-dd}) must not be before 'from' ({f.From:yyyy-MM-dd}).");
+        RuleFor(f => f.MinLevel).InclusiveBetween(0, 7).OverridePropertyName("minLevel")
+            .WithMessage("'minLevel' must be an escalation level from 0 to 7.");
+        RuleFor(f => f.MaxLevel).InclusiveBetween(0, 7).OverridePropertyName("maxLevel")
+            .WithMessage("'maxLevel' must be an escalation level from 0 to 7.");
+        RuleFor(f => f.MaxLevel).GreaterThanOrEqualTo(f => f.MinLevel).When(f => f.MinLevel is not null && f.MaxLevel is not null)
+            .OverridePropertyName("maxLevel").WithMessage("'maxLevel' must not be below 'minLevel'.");
+        RuleFor(f => f.Q).MaximumLength(EventFilter.MaxQueryLength).OverridePropertyName("q")
+            .WithMessage($"'q' must be at most {EventFilter.MaxQueryLength} characters.");
+        RuleForEach(f => f.Kinds).Matches(SlugPattern).OverridePropertyName("kind")
+            .WithMessage("'kind' values are lowercase words joined by hyphens, e.g. 'military-aid'; see /v1/kinds.");
+        RuleForEach(f => f.Actors).Matches(SlugPattern).OverridePropertyName("actor")
+            .WithMessage("'actor' values are actor ids such as 'sergey-lavrov'; see /v1/actors.");
+        RuleForEach(f => f.Countries).Matches("^[A-Z]{2}$").OverridePropertyName("country")
+            .WithMessage("'country' values are ISO 3166-1 alpha-2 codes such as 'PL'.");
+        RuleForEach(f => f.Tags).Matches(SlugPattern).OverridePropertyName("tag")
+            .WithMessage("'tag' values are lowercase words joined by hyphens, e.g. 'air-defence'; see /v1/tags.");
+        RuleFor(f => f.Kinds.Length + f.Actors.Length + f.Countries.Length + f.Tags.Length).LessThanOrEqualTo(100)
+            .OverridePropertyName("filters").WithMessage("At most 100 filter values may be given in one request.");
+    }
+}

@@ -1,0 +1,30 @@
+using System.Reflection;
+using System.Text;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace Timeline.Api.Infrastructure;
+
+/// <summary>
+/// A 200 whose body is JSON that PostgreSQL already built (see db/migrations/0002_event_documents.sql):
+/// it is written as it is, without a round trip through objects. <typeparamref name="T"/> is the
+/// contract it follows, declared in OpenAPI; tests deserialize bodies into it strictly, so the SQL
+/// and the declared contract cannot drift apart unnoticed.
+/// </summary>
+internal sealed class JsonText<T>(string json) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
+{
+    public string Json { get; } = json;
+
+    public int? StatusCode => StatusCodes.Status200OK;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = "application/json; charset=utf-8";
+        var bytes = Encoding.UTF8.GetBytes(Json);
+        httpContext.Response.ContentLength = bytes.Length;
+        return httpContext.Response.Body.WriteAsync(bytes, httpContext.RequestAborted).AsTask();
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json"]));
+}

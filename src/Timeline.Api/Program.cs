@@ -1,0 +1,29 @@
+using Timeline.Api.Events;
+using Timeline.Api.Health;
+using Timeline.Api.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddTimelineDatabase();
+builder.AddTimelineProblemDetails();
+builder.AddTimelineOpenApi();
+builder.Services.AddTimelineValidators();
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
+    .WithExposedHeaders("ETag", "Link", "Last-Modified", "Location")));
+
+var app = builder.Build();
+
+await app.PrepareDatabaseAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseCors();
+app.UseTimelineOpenApi();
+
+app.MapHealth();
+app.MapEvents();
+
+app.Run();
+
+public partial class Program;
