@@ -8,6 +8,8 @@ builder.AddTimelineDatabase();
 builder.AddTimelineProblemDetails();
 builder.AddTimelineOpenApi();
 builder.Services.AddTimelineValidators();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<DatasetVersion>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
     .WithExposedHeaders("ETag", "Link", "Last-Modified", "Location")));

@@ -47,7 +47,8 @@ internal static class EventEndpoints
             .WithSummary("List events by date window and filters")
             .WithDescription("Events in date order (oldest first, or newest first with `sort=-date`), filtered by date window, kind, actor, country, tag, escalation level and full text. Pages are keyset-paged: follow `nextCursor` (or the `Link: rel=\"next\"` header) until it is null. Retracted events are left out unless `includeRetracted=true`.")
             .Validate<EventFilter>()
-            .Validate<EventPageQuery>();
+            .Validate<EventPageQuery>()
+            .WithDatasetConditionalGet();
 
         events.MapGet("/{id}", GetEvent)
             .WithName("GetEvent")
