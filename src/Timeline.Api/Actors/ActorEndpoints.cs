@@ -35,6 +35,8 @@ internal sealed class ActorQueryValidator : AbstractValidator<ActorQuery>
             .WithMessage("'country' values are ISO 3166-1 alpha-2 codes such as 'RU'.");
         RuleFor(a => a.Q).MaximumLength(ActorQuery.MaxQueryLength).OverridePropertyName("q")
             .WithMessage($"'q' must be at most {ActorQuery.MaxQueryLength} characters.");
+        RuleFor(a => a.Q).Must(q => q is null || !q.Any(char.IsControl)).OverridePropertyName("q")
+            .WithMessage("'q' must not contain control characters.");
     }
 }
 

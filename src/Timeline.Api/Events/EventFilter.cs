@@ -94,6 +94,8 @@ internal sealed class EventFilterValidator : AbstractValidator<EventFilter>
             .OverridePropertyName("maxLevel").WithMessage("'maxLevel' must not be below 'minLevel'.");
         RuleFor(f => f.Q).MaximumLength(EventFilter.MaxQueryLength).OverridePropertyName("q")
             .WithMessage($"'q' must be at most {EventFilter.MaxQueryLength} characters.");
+        RuleFor(f => f.Q).Must(q => q is null || !q.Any(char.IsControl)).OverridePropertyName("q")
+            .WithMessage("'q' must not contain control characters.");
         // The vocabulary is closed: an unknown kind is a mistake to report, not a filter that matches nothing.
         RuleFor(f => f.Kinds).CustomAsync(async (values, context, ct) =>
         {

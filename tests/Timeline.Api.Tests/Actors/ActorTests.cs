@@ -1,0 +1,121 @@
+using System.Net;
+using Timeline.Api.Actors;
+using Timeline.Api.Tests.Infrastructure;
+
+namespace Timeline.Api.Tests.Actors;
+
+public sealed class ActorTests(TimelineApp app) : IClassFixture<TimelineApp>
+{
+    [Fact]
+    public async Task ListingActorsReturnsEveryActorByNameWithItsEventCount()
+    {
+        var actors = await app.GetJsonAsync<ActorList>("/v1/actors");
+
+        Assert.Contains(actors.Items, a => a is { Id: "poland", Type: "state", Country: "PL", EventCount: > 0 });
+        Assert.Contains(actors.Items, a => a is { Id: "sergey-lavrov", Type: "person", Country: "RU" });
+        Assert.Equal(actors.Items.Select(a => a.Id).Distinct().Count(), actors.Items.Length);
+        Assert.Equal(actors.Items.OrderBy(a => a.Name, StringComparer.Ordinal).ThenBy(a => a.Id, StringComparer.Ordinal).Select(a => a.Id),
+            actors.Items.Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task ListingActorsOfATypeReturnsOnlyThatType()
+    {
+        var all = await app.GetJsonAsync<ActorList>("/v1/actors");
+        var states = await app.GetJsonAsync<ActorList>("/v1/actors?type=state");
+        var peopleAndStates = await app.GetJsonAsync<ActorList>("/v1/actors?type=person,STATE");
+
+        Assert.Contains(states.Items, a => a.Id == "poland");
+        Assert.Equal(all.Items.Where(a => a.Type == "state").Select(a => a.Id), states.Items.Select(a => a.Id));
+        Assert.Equal(all.Items.Where(a => a.Type is "person" or "state").Select(a => a.Id), peopleAndStates.Items.Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task ListingActorsOfACountryReturnsOnlyItsActors()
+    {
+        var all = await app.GetJsonAsync<ActorList>("/v1/actors");
+        var russian = await app.GetJsonAsync<ActorList>("/v1/actors?country=ru");
+
+        Assert.Contains(russian.Items, a => a.Id == "sergey-lavrov");
+        Assert.Equal(all.Items.Where(a => a.Country == "RU").Select(a => a.Id), russian.Items.Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task SearchingActorsByPartOfTheNameIgnoresCase()
+    {
+        var found = await app.GetJsonAsync<ActorList>("/v1/actors?q=LAVR");
+
+        Assert.Contains(found.Items, a => a.Id == "sergey-lavrov");
+        Assert.All(found.Items, a => Assert.Contains("lavr", a.Name, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("%")]
+    [InlineData("_")]
+    [InlineData("\\")]
+    public async Task SearchingActorsForAWildcardCharacterMatchesItLiterally(string q)
+    {
+        var found = await app.GetJsonAsync<ActorList>($"/v1/actors?q={Uri.EscapeDataString(q)}");
+
+        Assert.All(found.Items, a => Assert.Contains(q, a.Name, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("type=robot", "type", "person, state, organisation, alliance")]
+    [InlineData("country=Russia", "country", "ISO 3166-1")]
+    [InlineData("q=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "q", "at most 100")]
+    public async Task ListingActorsWithInvalidFilterReturnsValidationProblem(string query, string parameter, string explanation)
+    {
+        using var client = app.CreateClient();
+        using var response = await client.GetAsync($"/v1/actors?{query}");
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal([parameter], problem.Errors!.Keys);
+        Assert.Contains(explanation, problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GettingAnActorShowsItsEventsNewestFirstWithRoles()
+    {
+        var poland = await app.GetJsonAsync<ActorDetail>("/v1/actors/poland");
+
+        Assert.Equal("Poland", poland.Name);
+        Assert.Equal("state", poland.Type);
+        Assert.Contains(poland.Events, e => e.Id == "2022-11-15-przewodow-missile" && e.Roles.Length > 0 && e.Date.Start == new DateOnly(2022, 11, 15));
+        Assert.All(poland.Events, e => Assert.All(e.Roles, r => Assert.Contains(r, new[] { "speaker", "initiator", "target", "affected", "mediator", "participant" })));
+        Assert.Equal(poland.Events.OrderByDescending(e => e.Date.Start).Select(e => e.Date.Start), poland.Events.Select(e => e.Date.Start));
+        Assert.Equal(Math.Min(poland.EventCount, ActorEndpoints.EventsShown), poland.Events.Length);
+        Assert.Equal("/v1/events?actor=poland&sort=-date", poland.AllEvents);
+    }
+
+    [Fact]
+    public async Task AnActorsAllEventsLinkListsTheSameEvents()
+    {
+        var lavrov = await app.GetJsonAsync<ActorDetail>("/v1/actors/sergey-lavrov");
+        var linked = await app.GetJsonAsync<Timeline.Api.Events.EventPage>(lavrov.AllEvents + "&limit=50");
+
+        Assert.NotEmpty(lavrov.Events);
+        Assert.Equal(lavrov.Events.Select(e => e.Id), linked.Items.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task AnActorsCountIsTheSameInTheListAndOnItsPage()
+    {
+        var actors = await app.GetJsonAsync<ActorList>("/v1/actors");
+        foreach (var actor in actors.Items.Take(10))
+        {
+            var detail = await app.GetJsonAsync<ActorDetail>($"/v1/actors/{actor.Id}");
+            Assert.Equal(actor.EventCount, detail.EventCount);
+            Assert.Equal(actor with { EventCount = 0 }, new Actor(detail.Id, detail.Name, detail.Type, detail.Country, detail.WikidataQid, detail.Description, 0));
+        }
+    }
+
+    [Fact]
+    public async Task GettingAnUnknownActorReturnsNotFoundProblem()
+    {
+        using var client = app.CreateClient();
+        using var response = await client.GetAsync("/v1/actors/no-such-actor");
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
+        Assert.Equal("Actor not found", problem.Title);
+        Assert.Contains("'no-such-actor'", problem.Detail, StringComparison.Ordinal);
+    }
+}
