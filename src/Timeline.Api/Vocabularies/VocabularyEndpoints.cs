@@ -35,29 +35,21 @@ internal static class VocabularyEndpoints
         from events e cross join lateral unnest(e.tags) as t(tag)
         where e.status = 'published'
         group by t.tag
-        order by t.tag
+        order by t.tag collate "C"
         """;
 
-    internal static async Task<Ok<TagList>> ListTags(NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var tags = await conn.QueryAsync<TagCount>(new CommandDefinition(TagsSql, cancellationToken: ct));
-        return TypedResults.Ok(new TagList([.. tags]));
-    }
+    internal static async Task<Ok<TagList>> ListTags(NpgsqlDataSource db, CancellationToken ct) =>
+        TypedResults.Ok(new TagList(await QueryAllAsync<TagCount>(db, TagsSql, ct)));
 
     private const string KindsSql = """
         select k.code, k.name, k.description,
                (select count(*)::int from events e where e.kind = k.code and e.status = 'published') as event_count
         from kinds k
-        order by k.code
+        order by k.code collate "C"
         """;
 
-    internal static async Task<Ok<KindList>> ListKinds(NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var kinds = await conn.QueryAsync<Kind>(new CommandDefinition(KindsSql, cancellationToken: ct));
-        return TypedResults.Ok(new KindList([.. kinds]));
-    }
+    internal static async Task<Ok<KindList>> ListKinds(NpgsqlDataSource db, CancellationToken ct) =>
+        TypedResults.Ok(new KindList(await QueryAllAsync<Kind>(db, KindsSql, ct)));
 
     private const string LadderSql = """
         select l.level::int as level, l.name, l.description, l.examples,
@@ -66,10 +58,13 @@ internal static class VocabularyEndpoints
         order by l.level
         """;
 
-    internal static async Task<Ok<EscalationLadder>> GetEscalationLadder(NpgsqlDataSource db, CancellationToken ct)
+    internal static async Task<Ok<EscalationLadder>> GetEscalationLadder(NpgsqlDataSource db, CancellationToken ct) =>
+        TypedResults.Ok(new EscalationLadder(await QueryAllAsync<EscalationLevel>(db, LadderSql, ct)));
+
+    /// <summary>Every row of a small vocabulary query, in one round trip.</summary>
+    private static async Task<T[]> QueryAllAsync<T>(NpgsqlDataSource db, string sql, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        var levels = await conn.QueryAsync<EscalationLevel>(new CommandDefinition(LadderSql, cancellationToken: ct));
-        return TypedResults.Ok(new EscalationLadder([.. levels]));
+        return [.. await conn.QueryAsync<T>(new CommandDefinition(sql, cancellationToken: ct))];
     }
 }

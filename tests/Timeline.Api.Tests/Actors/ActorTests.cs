@@ -66,9 +66,7 @@ public sealed class ActorTests(TimelineApp app) : IClassFixture<TimelineApp>
     [InlineData("q=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "q", "at most 100")]
     public async Task ListingActorsWithInvalidFilterReturnsValidationProblem(string query, string parameter, string explanation)
     {
-        using var client = app.CreateClient();
-        using var response = await client.GetAsync($"/v1/actors?{query}");
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await app.GetProblemAsync($"/v1/actors?{query}", HttpStatusCode.BadRequest);
         Assert.Equal([parameter], problem.Errors!.Keys);
         Assert.Contains(explanation, problem.Detail, StringComparison.Ordinal);
     }
@@ -112,9 +110,7 @@ public sealed class ActorTests(TimelineApp app) : IClassFixture<TimelineApp>
     [Fact]
     public async Task GettingAnUnknownActorReturnsNotFoundProblem()
     {
-        using var client = app.CreateClient();
-        using var response = await client.GetAsync("/v1/actors/no-such-actor");
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
+        var problem = await app.GetProblemAsync("/v1/actors/no-such-actor", HttpStatusCode.NotFound);
         Assert.Equal("Actor not found", problem.Title);
         Assert.Contains("'no-such-actor'", problem.Detail, StringComparison.Ordinal);
     }

@@ -48,9 +48,7 @@ public sealed class ListEventsTests(TimelineApp app) : IClassFixture<TimelineApp
     [InlineData("includeRetracted=maybe", "includeRetracted")]
     public async Task ListingEventsWithMalformedParameterReturnsProblem(string query, string parameter)
     {
-        using var client = app.CreateClient();
-        using var response = await client.GetAsync($"/v1/events?{query}");
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await app.GetProblemAsync($"/v1/events?{query}", HttpStatusCode.BadRequest);
         Assert.Contains(parameter, problem.Detail, StringComparison.OrdinalIgnoreCase);
         Assert.NotNull(problem.Errors);
         Assert.True(problem.Errors!.ContainsKey(parameter), $"errors name '{parameter}': {string.Join(", ", problem.Errors.Keys)}");
@@ -60,18 +58,14 @@ public sealed class ListEventsTests(TimelineApp app) : IClassFixture<TimelineApp
     [Fact]
     public async Task ListingEventsFromAnImpossibleDateExplainsTheDateFormat()
     {
-        using var client = app.CreateClient();
-        using var response = await client.GetAsync("/v1/events?from=2025-02-30");
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await app.GetProblemAsync("/v1/events?from=2025-02-30", HttpStatusCode.BadRequest);
         Assert.Equal("'from' must be a calendar date written YYYY-MM-DD, e.g. 2022-11-15; '2025-02-30' is not a valid date.", problem.Detail);
     }
 
     [Fact]
     public async Task ListingEventsOfAnUnknownKindReturnsProblemNamingTheKnownKinds()
     {
-        using var client = app.CreateClient();
-        using var response = await client.GetAsync("/v1/events?kind=incident,skirmish");
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await app.GetProblemAsync("/v1/events?kind=incident,skirmish", HttpStatusCode.BadRequest);
         Assert.Equal(["kind"], problem.Errors!.Keys);
         Assert.Contains("'skirmish'", problem.Detail, StringComparison.Ordinal);
         foreach (var kind in new[] { "incident", "statement", "policy", "military-aid", "diplomacy", "deployment" })
@@ -99,27 +93,21 @@ public sealed class ListEventsTests(TimelineApp app) : IClassFixture<TimelineApp
     [Fact]
     public async Task ListingEventsWithAnOverlongQueryReturnsProblem()
     {
-        using var client = app.CreateClient();
-        using var response = await client.GetAsync($"/v1/events?q={new string('x', 201)}");
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await app.GetProblemAsync($"/v1/events?q={new string('x', 201)}", HttpStatusCode.BadRequest);
         Assert.Equal("'q' must be at most 200 characters.", problem.Detail);
     }
 
     [Fact]
     public async Task SearchingForAControlCharacterReturnsProblem()
     {
-        using var client = app.CreateClient();
-        using var response = await client.GetAsync("/v1/events?q=missile%00");
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await app.GetProblemAsync("/v1/events?q=missile%00", HttpStatusCode.BadRequest);
         Assert.Equal(["q"], problem.Errors!.Keys);
     }
 
     [Fact]
     public async Task ListingEventsWithBadFilterValuesNamesEachParameterOnce()
     {
-        using var client = app.CreateClient();
-        using var response = await client.GetAsync("/v1/events?country=POL,Poland&tag=Air_Defence&actor=Sergey%20Lavrov");
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await app.GetProblemAsync("/v1/events?country=POL,Poland&tag=Air_Defence&actor=Sergey%20Lavrov", HttpStatusCode.BadRequest);
         Assert.Equal(["actor", "country", "tag"], problem.Errors!.Keys.Order(StringComparer.Ordinal));
     }
 
@@ -136,9 +124,7 @@ public sealed class ListEventsTests(TimelineApp app) : IClassFixture<TimelineApp
     [InlineData("sort=date,title", "sort")]
     public async Task ListingEventsWithInvalidParameterReturnsValidationProblem(string query, string parameter)
     {
-        using var client = app.CreateClient();
-        using var response = await client.GetAsync($"/v1/events?{query}");
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await app.GetProblemAsync($"/v1/events?{query}", HttpStatusCode.BadRequest);
         Assert.NotNull(problem.Errors);
         Assert.True(problem.Errors!.ContainsKey(parameter), $"errors name '{parameter}': {string.Join(", ", problem.Errors.Keys)}");
     }

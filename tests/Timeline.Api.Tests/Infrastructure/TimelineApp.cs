@@ -64,6 +64,14 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
         return events;
     }
 
+    /// <summary>GETs the url and asserts the answer is a problem+json with this status.</summary>
+    public async Task<Problem> GetProblemAsync(string url, System.Net.HttpStatusCode status)
+    {
+        using var client = CreateClient();
+        using var response = await client.GetAsync(url);
+        return await ProblemAssert.IsProblemAsync(response, status);
+    }
+
     public async Task<T> GetJsonAsync<T>(string url)
     {
         using var client = CreateClient();
