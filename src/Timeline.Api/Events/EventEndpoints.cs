@@ -11,11 +11,11 @@ namespace Timeline.Api.Events;
 
 /// <summary>Sort and keyset paging of the event list.</summary>
 internal sealed record EventPageQuery(
-    [FromQuery(Name = "sort"), Description("`date` (oldest first, the default) or `-date` (newest first).")]
+    [FromQuery(Name = "sort")][property: Description("`date` (oldest first, the default) or `-date` (newest first).")]
     string? Sort = null,
-    [FromQuery(Name = "limit"), Description("Events per page, 1–100. Default 20.")]
+    [FromQuery(Name = "limit")][property: Description("Events per page, 1–100. Default 20.")]
     int? Limit = null,
-    [FromQuery(Name = "cursor"), Description("Opaque cursor from the previous page's `nextCursor` or `Link` header.")]
+    [FromQuery(Name = "cursor")][property: Description("Opaque cursor from the previous page's `nextCursor` or `Link` header.")]
     string? Cursor = null)
 {
     public const int DefaultLimit = 20;
@@ -40,7 +40,7 @@ internal static class EventEndpoints
 {
     public static void MapEvents(this IEndpointRouteBuilder app)
     {
-        var events = app.MapGroup("/v1/events").WithTags("Events");
+        var events = app.MapGroup("/v1/events").WithTags("Events").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         events.MapGet("/", ListEvents)
             .WithName("ListEvents")
@@ -54,6 +54,7 @@ internal static class EventEndpoints
             .WithName("GetEvent")
             .WithSummary("Get one event with everything known about it")
             .WithDescription("The event with its actors and their roles, sources, exact quotes, claims with their status, and relations to other events. A retracted event still answers 200 with its retraction notice. The `ETag` is the event's version; send it back in `If-None-Match` to get a 304 when nothing changed.")
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
+using Timeline.Api.Vocabularies;
 
 namespace Timeline.Api.Events;
 
@@ -11,27 +12,27 @@ namespace Timeline.Api.Events;
 /// Several values of one filter (repeated, or comma-separated) match any of them; different filters all apply.
 /// </summary>
 internal sealed record EventFilter(
-    [FromQuery(Name = "from"), Description("First day of the window (YYYY-MM-DD), inclusive. Matches the event's start date.")]
+    [FromQuery(Name = "from")][property: Description("First day of the window (YYYY-MM-DD), inclusive. Matches the event's start date.")]
     DateOnly? From = null,
-    [FromQuery(Name = "to"), Description("Last day of the window (YYYY-MM-DD), inclusive. Must not be before `from`.")]
+    [FromQuery(Name = "to")][property: Description("Last day of the window (YYYY-MM-DD), inclusive. Must not be before `from`.")]
     DateOnly? To = null,
-    [FromQuery(Name = "kind"), Description("Event kind(s), e.g. `incident`, `statement`; see /v1/kinds. Repeat or comma-separate for several.")]
+    [FromQuery(Name = "kind")][property: Description("Event kind(s), e.g. `incident`, `statement`; see /v1/kinds. Repeat or comma-separate for several.")]
     string[]? Kind = null,
-    [FromQuery(Name = "actor"), Description("Actor id(s), e.g. `sergey-lavrov`: events the actor takes part in, in any role; see /v1/actors.")]
+    [FromQuery(Name = "actor")][property: Description("Actor id(s), e.g. `sergey-lavrov`: events the actor takes part in, in any role; see /v1/actors.")]
     string[]? Actor = null,
-    [FromQuery(Name = "country"), Description("ISO 3166-1 alpha-2 code(s) of where the event happened, e.g. `PL`.")]
+    [FromQuery(Name = "country")][property: Description("ISO 3166-1 alpha-2 code(s) of where the event happened, e.g. `PL`.")]
     string[]? Country = null,
-    [FromQuery(Name = "tag"), Description("Tag(s), e.g. `nuclear`; an event matches when it has any of them; see /v1/tags.")]
+    [FromQuery(Name = "tag")][property: Description("Tag(s), e.g. `nuclear`; an event matches when it has any of them; see /v1/tags.")]
     string[]? Tag = null,
-    [FromQuery(Name = "minLevel"), Description("Lowest escalation level, 0–7; see /v1/escalation-ladder.")]
+    [FromQuery(Name = "minLevel")][property: Description("Lowest escalation level, 0–7; see /v1/escalation-ladder.")]
     int? MinLevel = null,
-    [FromQuery(Name = "maxLevel"), Description("Highest escalation level, 0–7; not below `minLevel`.")]
+    [FromQuery(Name = "maxLevel")][property: Description("Highest escalation level, 0–7; not below `minLevel`.")]
     int? MaxLevel = null,
-    [FromQuery(Name = "q"), Description("Full-text search in title, summary and place (web-search syntax: words, \"phrases\", -exclusions, OR); at most 200 characters.")]
+    [FromQuery(Name = "q")][property: Description("Full-text search in title, summary and place (web-search syntax: words, \"phrases\", -exclusions, OR); at most 200 characters.")]
     string? Q = null,
-    [FromQuery(Name = "updatedSince"), Description("Only events created, revised or retracted after this instant (ISO 8601 with offset), for incremental sync.")]
+    [FromQuery(Name = "updatedSince")][property: Description("Only events created, revised or retracted after this instant (ISO 8601 with offset), for incremental sync.")]
     DateTimeOffset? UpdatedSince = null,
-    [FromQuery(Name = "includeRetracted"), Description("Include retracted events (they carry their retraction notice). Default false.")]
+    [FromQuery(Name = "includeRetracted")][property: Description("Include retracted events (they carry their retraction notice). Default false.")]
     bool? IncludeRetracted = null)
 {
     public const int MaxQueryLength = 200;
@@ -40,7 +41,7 @@ internal sealed record EventFilter(
     internal static string[] Values(string[]? raw) =>
         raw is null ? [] : [.. raw.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct()];
 
-    public string[] Kinds => Values(Kind);
+    public string[] Kinds => [.. Values(Kind).Select(k => k.ToLowerInvariant())];
     public string[] Actors => Values(Actor);
     public string[] Countries => [.. Values(Country).Select(c => c.ToUpperInvariant())];
     public string[] Tags => [.. Values(Tag).Select(t => t.ToLowerInvariant())];
@@ -78,7 +79,10 @@ internal sealed class EventFilterValidator : AbstractValidator<EventFilter>
 {
     private const string SlugPattern = "^[a-z0-9]+(-[a-z0-9]+)*$";
 
-    public EventFilterValidator()
+    /// <summary>Errors name the query parameter (`country`), not an element of it (`country[0]`).</summary>
+    internal static string NoIndex<TParent, TElement>(TParent parent, IEnumerable<TElement> all, TElement element, int index) => "";
+
+    public EventFilterValidator(KindVocabulary kinds)
     {
         RuleFor(f => f.To).GreaterThanOrEqualTo(f => f.From).When(f => f.From is not null && f.To is not null)
             .OverridePropertyName("to").WithMessage(f => $"'to' ({f.To:yyyy-MM-dd}) must not be before 'from' ({f.From:yyyy-MM-dd}).");
@@ -90,13 +94,24 @@ internal sealed class EventFilterValidator : AbstractValidator<EventFilter>
             .OverridePropertyName("maxLevel").WithMessage("'maxLevel' must not be below 'minLevel'.");
         RuleFor(f => f.Q).MaximumLength(EventFilter.MaxQueryLength).OverridePropertyName("q")
             .WithMessage($"'q' must be at most {EventFilter.MaxQueryLength} characters.");
-        RuleForEach(f => f.Kinds).Matches(SlugPattern).OverridePropertyName("kind")
-            .WithMessage("'kind' values are lowercase words joined by hyphens, e.g. 'military-aid'; see /v1/kinds.");
-        RuleForEach(f => f.Actors).Matches(SlugPattern).OverridePropertyName("actor")
+        RuleFor(f => f.Q).Must(q => q is null || !q.Any(char.IsControl)).OverridePropertyName("q")
+            .WithMessage("'q' must not contain control characters.");
+        // The vocabulary is closed: an unknown kind is a mistake to report, not a filter that matches nothing.
+        RuleFor(f => f.Kinds).CustomAsync(async (values, context, ct) =>
+        {
+            if (values.Length == 0) return;
+            var known = await kinds.GetCodesAsync(ct);
+            foreach (var unknown in values.Where(v => !known.Contains(v, StringComparer.Ordinal)))
+            {
+                var shown = unknown.Length > 40 ? unknown[..40] + "…" : unknown;
+                context.AddFailure("kind", $"Unknown kind '{shown}': use one of {string.Join(", ", known)} (see /v1/kinds).");
+            }
+        });
+        RuleForEach(f => f.Actors).OverrideIndexer(NoIndex).Matches(SlugPattern).OverridePropertyName("actor")
             .WithMessage("'actor' values are actor ids such as 'sergey-lavrov'; see /v1/actors.");
-        RuleForEach(f => f.Countries).Matches("^[A-Z]{2}$").OverridePropertyName("country")
+        RuleForEach(f => f.Countries).OverrideIndexer(NoIndex).Matches("^[A-Z]{2}$").OverridePropertyName("country")
             .WithMessage("'country' values are ISO 3166-1 alpha-2 codes such as 'PL'.");
-        RuleForEach(f => f.Tags).Matches(SlugPattern).OverridePropertyName("tag")
+        RuleForEach(f => f.Tags).OverrideIndexer(NoIndex).Matches(SlugPattern).OverridePropertyName("tag")
             .WithMessage("'tag' values are lowercase words joined by hyphens, e.g. 'air-defence'; see /v1/tags.");
         RuleFor(f => f.Kinds.Length + f.Actors.Length + f.Countries.Length + f.Tags.Length).LessThanOrEqualTo(100)
             .OverridePropertyName("filters").WithMessage("At most 100 filter values may be given in one request.");

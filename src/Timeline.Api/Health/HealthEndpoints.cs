@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Timeline.Api.Infrastructure;
 
@@ -25,7 +26,7 @@ internal static class HealthEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> Ready(NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> Ready(NpgsqlDataSource db, CancellationToken ct)
     {
         try
         {

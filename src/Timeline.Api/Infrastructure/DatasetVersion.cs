@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 
@@ -67,5 +68,6 @@ internal static class DatasetConditionalGetExtensions
 {
     /// <summary>ETag/Last-Modified from the dataset version and 304 on If-None-Match/If-Modified-Since.</summary>
     public static TBuilder WithDatasetConditionalGet<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter<TBuilder, DatasetConditionalGetFilter>();
+        builder.AddEndpointFilter<TBuilder, DatasetConditionalGetFilter>()
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status304NotModified, typeof(void)));
 }

@@ -7,8 +7,29 @@ internal static class OpenApi
 {
     public static void AddTimelineOpenApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        builder.Services.AddOpenApi(o => o.AddOperationTransformer<OpenApiExamples>().AddSchemaTransformer((schema, context, _) =>
         {
+            // RFC 9457 allows extension members; ours is traceId (and `database` on /health/ready).
+            if (context.JsonTypeInfo.Type.IsAssignableTo(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)))
+            {
+                schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+                schema.Properties.TryAdd("traceId", new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Description = "Identifies the request in the server's logs; quote it when reporting a problem.",
+                });
+                schema.AdditionalPropertiesAllowed = true;
+                schema.AdditionalProperties = new OpenApiSchema();
+            }
+            return Task.CompletedTask;
+        }).AddDocumentTransformer((document, _, _) =>
+        {
+            foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+            {
+                tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name ?? "");
+            }
+            // Same origin as the document, whatever host serves it: keeps the committed snapshot host-independent.
+            document.Servers = [new OpenApiServer { Url = "/", Description = "The server that serves this document" }];
             document.Info = new OpenApiInfo
             {
                 Title = "Timeline API",
@@ -19,6 +40,14 @@ internal static class OpenApi
             return Task.CompletedTask;
         }));
     }
+
+    private static readonly Dictionary<string, string> TagDescriptions = new()
+    {
+        ["Events"] = "The timeline itself: events by date window and filters, and each event with its actors, sources, quotes, claims and relations.",
+        ["Actors"] = "People, states, organisations and alliances, and the events they take part in.",
+        ["Vocabularies"] = "The values the event filters accept, with event counts, for drop-downs: tags, kinds and the escalation ladder.",
+        ["Health"] = "Liveness and readiness probes for orchestrators and load balancers.",
+    };
 
     public static void UseTimelineOpenApi(this WebApplication app)
     {

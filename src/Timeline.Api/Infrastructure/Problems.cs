@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -36,7 +38,17 @@ internal static class Problems
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
             ProblemDetails problem;
-            if (exception is BadHttpRequestException bad)
+            if (exception is BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } unbound
+                && BindingFailure.Explain(unbound.Message) is { } explained)
+            {
+                problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [explained.Parameter] = [explained.Detail] })
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "The request is not valid",
+                    Detail = explained.Detail,
+                };
+            }
+            else if (exception is BadHttpRequestException bad)
             {
                 problem = new ProblemDetails
                 {
@@ -80,4 +92,42 @@ internal static class Problems
             return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
         }
     }
+}
+
+/// <summary>
+/// Rewrites the framework's binding failures ("Failed to bind parameter \"Nullable&lt;DateOnly&gt; From\" from
+/// \"2025-02-30\".") into what a user of the API needs: which query parameter, what shape it takes, an example.
+/// </summary>
+internal static partial class BindingFailure
+{
+    public static (string Parameter, string Detail)? Explain(string message)
+    {
+        var match = FailedToBind().Match(message);
+        if (!match.Success)
+        {
+            return null;
+        }
+        var type = match.Groups["type"].Value;
+        if (type.StartsWith("Nullable<", StringComparison.Ordinal))
+        {
+            type = type["Nullable<".Length..^1];
+        }
+        // Query parameter names are the camel-cased property names (see the [AsParameters] records).
+        var name = match.Groups["name"].Value;
+        name = char.ToLower(name[0], CultureInfo.InvariantCulture) + name[1..];
+        var value = match.Groups["value"].Value;
+        value = value.Length > 60 ? value[..60] + "…" : value;
+        var detail = type switch
+        {
+            "DateOnly" => $"'{name}' must be a calendar date written YYYY-MM-DD, e.g. 2022-11-15; '{value}' is not a valid date.",
+            "int" or "long" or "short" or "Int32" or "Int64" or "Int16" => $"'{name}' must be a whole number; '{value}' is not.",
+            "DateTimeOffset" or "DateTime" => $"'{name}' must be an ISO 8601 date and time with its offset, e.g. 2025-01-01T00:00:00Z; '{value}' is not.",
+            "bool" or "Boolean" => $"'{name}' must be true or false; '{value}' is not.",
+            _ => $"'{name}' cannot be read from '{value}'.",
+        };
+        return (name, detail);
+    }
+
+    [GeneratedRegex("""^Failed to bind parameter "(?<type>\S+) (?<name>\w+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]
+    private static partial Regex FailedToBind();
 }

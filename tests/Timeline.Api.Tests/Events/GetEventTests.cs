@@ -20,9 +20,7 @@ public sealed class GetEventTests(TimelineApp app) : IClassFixture<TimelineApp>
     [Fact]
     public async Task GettingAnUnknownEventReturnsNotFoundProblem()
     {
-        using var client = app.CreateClient();
-        using var response = await client.GetAsync("/v1/events/1999-01-01-no-such-event");
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
+        var problem = await app.GetProblemAsync("/v1/events/1999-01-01-no-such-event", HttpStatusCode.NotFound);
         Assert.Contains("1999-01-01-no-such-event", problem.Detail, StringComparison.Ordinal);
     }
 

@@ -44,6 +44,34 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
         return conn;
     }
 
+    /// <summary>Every event a list query gives, following the `Link: rel="next"` headers to the last page.</summary>
+    internal async Task<List<Timeline.Api.Events.EventSummary>> WalkEventsAsync(string query, int limit = 100)
+    {
+        using var client = CreateClient();
+        var events = new List<Timeline.Api.Events.EventSummary>();
+        string? url = $"/v1/events?limit={limit}" + (query.Length > 0 ? "&" + query : "");
+        while (url is not null)
+        {
+            using var response = await client.GetAsync(url);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}: {body}");
+            var page = JsonSerializer.Deserialize<Timeline.Api.Events.EventPage>(body, Strict)!;
+            events.AddRange(page.Items);
+            var link = response.Headers.TryGetValues("Link", out var values) ? values.Single() : null;
+            Assert.Equal(page.NextCursor is null, link is null);
+            url = link?[1..link.IndexOf('>', StringComparison.Ordinal)];
+        }
+        return events;
+    }
+
+    /// <summary>GETs the url and asserts the answer is a problem+json with this status.</summary>
+    public async Task<Problem> GetProblemAsync(string url, System.Net.HttpStatusCode status)
+    {
+        using var client = CreateClient();
+        using var response = await client.GetAsync(url);
+        return await ProblemAssert.IsProblemAsync(response, status);
+    }
+
     public async Task<T> GetJsonAsync<T>(string url)
     {
         using var client = CreateClient();
@@ -60,5 +88,35 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
         {
             await TestDatabase.DropAsync(_database);
         }
+    }
+}
+
+/// <summary>
+/// The API with its database out of reach (a closed port on this machine): every read must answer 503
+/// with a problem, /health/ready too, and /health/live must stay up.
+/// </summary>
+public sealed class UnreachableDatabaseApp : TimelineApp
+{
+    private static readonly int ClosedPort = FindClosedPort();
+
+    public override Task InitializeAsync() => Task.CompletedTask;
+
+    protected override string TestConnectionString =>
+        $"Host=127.0.0.1;Port={ClosedPort};Username=postgres;Database=timeline;Timeout=3";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Timeline:MigrateOnStart", "false");
+    }
+
+    private static int FindClosedPort()
+    {
+        // A port the OS just handed out and that nothing listens on any more.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 }
