@@ -1,12 +1,23 @@
+using Timeline.Api.Actors;
+using Timeline.Api.Auth;
+using Timeline.Api.Changes;
+using Timeline.Api.Editing;
 using Timeline.Api.Events;
 using Timeline.Api.Health;
 using Timeline.Api.Infrastructure;
+using Timeline.Api.Revisions;
 
 var builder = WebApplication.CreateBuilder(args);
+
+if (KeysCommand.IsKeysCommand(args))
+{
+    return await KeysCommand.RunAsync(builder.Configuration, args, Console.Out, Console.Error);
+}
 
 builder.AddTimelineDatabase();
 builder.AddTimelineProblemDetails();
 builder.AddTimelineOpenApi();
+builder.AddTimelineEditing();
 builder.Services.AddTimelineValidators();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<DatasetVersion>();
@@ -22,10 +33,16 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
 app.UseTimelineOpenApi();
+app.UseTimelineEditing();
 
 app.MapHealth();
 app.MapEvents();
+app.MapEventWrites();
+app.MapActorWrites();
+app.MapRevisions();
+app.MapChanges();
 
 app.Run();
+return 0;
 
 public partial class Program;
