@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Timeline.Api.Infrastructure;
@@ -29,11 +30,7 @@ internal sealed record ChangePage(
     [property: Description("Cursor to pass as `since` next time you sync: it follows the last change served (always present).")] string PollCursor);
 
 /// <summary>Query of the change feed.</summary>
-internal sealed record ChangeQuery(
-    [FromQuery(Name = "since"), Description("Where to start: a cursor from a previous page (`nextCursor` or `pollCursor`), or an ISO 8601 instant such as `2025-09-10T00:00:00Z` (changes strictly after it). Omit to start at the beginning.")]
-    string? Since = null,
-    [FromQuery(Name = "limit"), Description("Changes per page, 1–100. Default 50.")]
-    int? Limit = null)
+internal sealed record ChangeQuery(string? Since = null, int? Limit = null)
 {
     public const int DefaultLimit = 50;
 
@@ -107,7 +104,7 @@ internal static class ChangeEndpoints
             .WithName("ListChanges")
             .WithSummary("The change feed: events created, revised or retracted since a point")
             .WithDescription("Every revision of every event in the order the changes were committed, oldest first: event id, version, action, when, by whom, why, and links to the event and the revision. Start with `since` omitted (everything) or an ISO 8601 instant; follow `nextCursor` (or `Link: rel=\"next\"`) until it is null, then keep `pollCursor` and pass it as `since` on your next sync to get only what changed in between. Nothing is ever skipped: a change committed later always comes after the cursor you hold.")
-            .Validate<ChangeQuery>();
+            .ProducesValidationProblem();
     }
 
     private const string FeedSql = """
@@ -120,20 +117,34 @@ internal static class ChangeEndpoints
         limit @take
         """;
 
-    internal static async Task<JsonText<ChangePage>> ListChanges([AsParameters] ChangeQuery query, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    // Two plain parameters rather than an [AsParameters] record: Microsoft.AspNetCore.OpenApi 10.0 fails on
+    // [Description] on such a record's constructor parameters (dotnet/aspnetcore#65348), so the record is built here.
+    internal static async Task<Results<JsonText<ChangePage>, ValidationProblem>> ListChanges(
+        [FromQuery(Name = "since"), Description("Where to start: a cursor from a previous page (`nextCursor` or `pollCursor`), or an ISO 8601 instant such as `2025-09-10T00:00:00Z` (changes strictly after it). Omit to start at the beginning.")]
+        string? since,
+        [FromQuery(Name = "limit"), Description("Changes per page, 1–100. Default 50.")]
+        int? limit,
+        IValidator<ChangeQuery> validator, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
+        var query = new ChangeQuery(since, limit);
+        var validation = await validator.ValidateAsync(query, ct);
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.ToDictionary(),
+                detail: string.Join(" ", validation.Errors.Select(e => e.ErrorMessage).Distinct()), title: "The request is not valid");
+        }
         _ = query.TryParseSince(out var afterId, out var afterInstant); // validated by ChangeQueryValidator
-        var limit = query.Limit ?? ChangeQuery.DefaultLimit;
+        var take = query.Limit ?? ChangeQuery.DefaultLimit;
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = (await conn.QueryAsync<(long Id, string Json)>(new CommandDefinition(FeedSql,
-            new { afterId, afterInstant = afterInstant?.UtcDateTime, take = limit + 1 }, cancellationToken: ct))).AsList();
+            new { afterId, afterInstant = afterInstant?.UtcDateTime, take = take + 1 }, cancellationToken: ct))).AsList();
 
         string? next = null;
-        if (rows.Count > limit)
+        if (rows.Count > take)
         {
-            rows.RemoveAt(limit);
+            rows.RemoveAt(take);
             next = ChangeCursor.Encode(rows[^1].Id);
-            http.Response.Headers.Append("Link", $"<{http.Request.PathBase}{http.Request.Path}?since={next}&limit={limit}>; rel=\"next\"");
+            http.Response.Headers.Append("Link", $"<{http.Request.PathBase}{http.Request.Path}?since={next}&limit={take}>; rel=\"next\"");
         }
         var position = rows.Count > 0 ? rows[^1].Id
             : afterId ?? (afterInstant is { } instant

@@ -24,6 +24,20 @@ internal static class EditingSetup
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         builder.AddEditingOpenApi();
+        // Routing answers a body of another media type itself (415, before any middleware of ours sees the
+        // route), through the status-code pages: give that problem a detail that says what to send.
+        builder.Services.Configure<ProblemDetailsOptions>(o =>
+        {
+            var customize = o.CustomizeProblemDetails;
+            o.CustomizeProblemDetails = ctx =>
+            {
+                customize?.Invoke(ctx);
+                if (ctx.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && ctx.ProblemDetails.Detail is null)
+                {
+                    ctx.ProblemDetails.Detail = $"Send the body as JSON with 'Content-Type: application/json' (got '{ctx.HttpContext.Request.ContentType ?? "no Content-Type"}').";
+                }
+            };
+        });
     }
 
     public static void UseTimelineEditing(this WebApplication app)
@@ -139,7 +153,8 @@ internal static class JsonBodyErrors
     /// <summary>The JSON reader's complaint, without .NET type names, for a 400's detail.</summary>
     public static string? Describe(Exception? exception) => exception switch
     {
-        JsonException j => System.Text.RegularExpressions.Regex.Replace(j.Message, @" (contained in|on|of) type '[^']*'", "", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))
+        JsonException j => System.Text.RegularExpressions.Regex.Replace(j.Message,
+                @" ?(contained in type|on type|of type|to) '?(System|Timeline)\.[\w.`\[\]]*[\w\]]'?", "", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))
             .Replace("could not be mapped to any .NET member", "is not a property of this request", StringComparison.Ordinal),
         null => null,
         _ => Describe(exception.InnerException),

@@ -11,11 +11,11 @@ namespace Timeline.Api.Events;
 
 /// <summary>Sort and keyset paging of the event list.</summary>
 internal sealed record EventPageQuery(
-    [FromQuery(Name = "sort"), Description("`date` (oldest first, the default) or `-date` (newest first).")]
+    [FromQuery(Name = "sort")][property: Description("`date` (oldest first, the default) or `-date` (newest first).")]
     string? Sort = null,
-    [FromQuery(Name = "limit"), Description("Events per page, 1–100. Default 20.")]
+    [FromQuery(Name = "limit")][property: Description("Events per page, 1–100. Default 20.")]
     int? Limit = null,
-    [FromQuery(Name = "cursor"), Description("Opaque cursor from the previous page's `nextCursor` or `Link` header.")]
+    [FromQuery(Name = "cursor")][property: Description("Opaque cursor from the previous page's `nextCursor` or `Link` header.")]
     string? Cursor = null)
 {
     public const int DefaultLimit = 20;

@@ -11,27 +11,27 @@ namespace Timeline.Api.Events;
 /// Several values of one filter (repeated, or comma-separated) match any of them; different filters all apply.
 /// </summary>
 internal sealed record EventFilter(
-    [FromQuery(Name = "from"), Description("First day of the window (YYYY-MM-DD), inclusive. Matches the event's start date.")]
+    [FromQuery(Name = "from")][property: Description("First day of the window (YYYY-MM-DD), inclusive. Matches the event's start date.")]
     DateOnly? From = null,
-    [FromQuery(Name = "to"), Description("Last day of the window (YYYY-MM-DD), inclusive. Must not be before `from`.")]
+    [FromQuery(Name = "to")][property: Description("Last day of the window (YYYY-MM-DD), inclusive. Must not be before `from`.")]
     DateOnly? To = null,
-    [FromQuery(Name = "kind"), Description("Event kind(s), e.g. `incident`, `statement`; see /v1/kinds. Repeat or comma-separate for several.")]
+    [FromQuery(Name = "kind")][property: Description("Event kind(s), e.g. `incident`, `statement`; see /v1/kinds. Repeat or comma-separate for several.")]
     string[]? Kind = null,
-    [FromQuery(Name = "actor"), Description("Actor id(s), e.g. `sergey-lavrov`: events the actor takes part in, in any role; see /v1/actors.")]
+    [FromQuery(Name = "actor")][property: Description("Actor id(s), e.g. `sergey-lavrov`: events the actor takes part in, in any role; see /v1/actors.")]
     string[]? Actor = null,
-    [FromQuery(Name = "country"), Description("ISO 3166-1 alpha-2 code(s) of where the event happened, e.g. `PL`.")]
+    [FromQuery(Name = "country")][property: Description("ISO 3166-1 alpha-2 code(s) of where the event happened, e.g. `PL`.")]
     string[]? Country = null,
-    [FromQuery(Name = "tag"), Description("Tag(s), e.g. `nuclear`; an event matches when it has any of them; see /v1/tags.")]
+    [FromQuery(Name = "tag")][property: Description("Tag(s), e.g. `nuclear`; an event matches when it has any of them; see /v1/tags.")]
     string[]? Tag = null,
-    [FromQuery(Name = "minLevel"), Description("Lowest escalation level, 0–7; see /v1/escalation-ladder.")]
+    [FromQuery(Name = "minLevel")][property: Description("Lowest escalation level, 0–7; see /v1/escalation-ladder.")]
     int? MinLevel = null,
-    [FromQuery(Name = "maxLevel"), Description("Highest escalation level, 0–7; not below `minLevel`.")]
+    [FromQuery(Name = "maxLevel")][property: Description("Highest escalation level, 0–7; not below `minLevel`.")]
     int? MaxLevel = null,
-    [FromQuery(Name = "q"), Description("Full-text search in title, summary and place (web-search syntax: words, \"phrases\", -exclusions, OR); at most 200 characters.")]
+    [FromQuery(Name = "q")][property: Description("Full-text search in title, summary and place (web-search syntax: words, \"phrases\", -exclusions, OR); at most 200 characters.")]
     string? Q = null,
-    [FromQuery(Name = "updatedSince"), Description("Only events created, revised or retracted after this instant (ISO 8601 with offset), for incremental sync.")]
+    [FromQuery(Name = "updatedSince")][property: Description("Only events created, revised or retracted after this instant (ISO 8601 with offset), for incremental sync.")]
     DateTimeOffset? UpdatedSince = null,
-    [FromQuery(Name = "includeRetracted"), Description("Include retracted events (they carry their retraction notice). Default false.")]
+    [FromQuery(Name = "includeRetracted")][property: Description("Include retracted events (they carry their retraction notice). Default false.")]
     bool? IncludeRetracted = null)
 {
     public const int MaxQueryLength = 200;
