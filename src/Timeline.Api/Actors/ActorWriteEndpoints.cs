@@ -86,7 +86,9 @@ internal static class ActorWriteEndpoints
             .Validate<ReviseActorRequest>()
             .AsWrite(Policies.Admin)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired)
             .WithRequestExample(new ReviseActorRequest("Adds the end of his term.", "Andrzej Duda", "person", "PL", null, "President of Poland from 2015 to 2025."));
     }
@@ -102,6 +104,19 @@ internal static class ActorWriteEndpoints
         ClaimsPrincipal user, NpgsqlDataSource db, DatasetVersion datasetVersion, HttpContext http, CancellationToken ct)
     {
         _ = idempotencyKey; // read by IdempotencyFilter; a parameter so that OpenAPI documents the header
+        try
+        {
+            return await CreateAsync(request, user, db, datasetVersion, http, ct);
+        }
+        catch (PostgresException e) when (WriteRejectedException.FromDatabase(e) is { } rejected)
+        {
+            return rejected.ToProblem();
+        }
+    }
+
+    private static async Task<Results<CreatedJsonText<WrittenActor>, ProblemHttpResult>> CreateAsync(
+        CreateActorRequest request, ClaimsPrincipal user, NpgsqlDataSource db, DatasetVersion datasetVersion, HttpContext http, CancellationToken ct)
+    {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var id = await conn.ExecuteScalarAsync<long?>(new CommandDefinition("""
@@ -133,6 +148,19 @@ internal static class ActorWriteEndpoints
         {
             return problem!.ToProblem();
         }
+        try
+        {
+            return await ReviseAsync(id, expected, request, user, db, datasetVersion, http, ct);
+        }
+        catch (PostgresException e) when (WriteRejectedException.FromDatabase(e) is { } rejected)
+        {
+            return rejected.ToProblem();
+        }
+    }
+
+    private static async Task<Results<JsonText<WrittenActor>, ProblemHttpResult>> ReviseAsync(string id, int[] expected,
+        ReviseActorRequest request, ClaimsPrincipal user, NpgsqlDataSource db, DatasetVersion datasetVersion, HttpContext http, CancellationToken ct)
+    {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var row = await conn.QuerySingleOrDefaultAsync<(long Id, int Version)?>(new CommandDefinition("""
