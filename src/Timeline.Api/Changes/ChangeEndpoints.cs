@@ -104,7 +104,8 @@ internal static class ChangeEndpoints
             .WithName("ListChanges")
             .WithSummary("The change feed: events created, revised or retracted since a point")
             .WithDescription("Every revision of every event in the order the changes were committed, oldest first: event id, version, action, when, by whom, why, and links to the event and the revision. Start with `since` omitted (everything) or an ISO 8601 instant; follow `nextCursor` (or `Link: rel=\"next\"`) until it is null, then keep `pollCursor` and pass it as `since` on your next sync to get only what changed in between. Nothing is ever skipped: a change committed later always comes after the cursor you hold.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private const string FeedSql = """

@@ -31,7 +31,7 @@ internal static class RevisionEndpoints
 {
     public static void MapRevisions(this IEndpointRouteBuilder app)
     {
-        var events = app.MapGroup("/v1/events").WithTags("History");
+        var events = app.MapGroup("/v1/events").WithTags("History").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         events.MapGet("/{id}/revisions", ListRevisions)
             .WithName("ListEventRevisions")

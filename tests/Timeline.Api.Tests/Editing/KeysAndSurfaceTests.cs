@@ -92,8 +92,33 @@ public sealed class KeysAndSurfaceTests(EditingApp app) : IClassFixture<EditingA
         }
         Assert.Contains(doc["paths"]!["/v1/events"]!["post"]!["parameters"]!.AsArray(), p => (string?)p!["name"] == "Idempotency-Key");
         Assert.Contains(doc["paths"]!["/v1/events/{id}"]!["put"]!["parameters"]!.AsArray(), p => (string?)p!["name"] == "If-Match");
-        Assert.Null(doc["paths"]!["/v1/events"]!["get"]!["security"]);
-        Assert.Null(doc["paths"]!["/v1/changes"]!["get"]!["security"]);
+        // Reads require nothing: no security entry, or an empty one.
+        Assert.Empty(doc["paths"]!["/v1/events"]!["get"]!["security"]?.AsArray() ?? []);
+        Assert.Empty(doc["paths"]!["/v1/changes"]!["get"]!["security"]?.AsArray() ?? []);
+    }
+
+    [Fact]
+    public async Task TheEditingOperationsShowExamplesOfTheirParametersBodiesAndProblems()
+    {
+        using var client = app.Anonymous();
+        var doc = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+        string[] operationIds = ["CreateEvent", "ReviseEvent", "RetractEvent", "CreateActor", "ReviseActor", "ListEventRevisions", "GetEventRevision", "ListChanges"];
+        var operations = doc["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => o.Value!))
+            .Where(o => operationIds.Contains((string?)o["operationId"])).ToList();
+        Assert.Equal(operationIds.Length, operations.Count);
+        foreach (var op in operations)
+        {
+            var name = (string?)op["operationId"];
+            Assert.All(op["parameters"]?.AsArray() ?? [], p => Assert.True(p!["example"] is not null && p["description"] is not null, $"{name} {p!["name"]}"));
+            var responses = op["responses"]!.AsObject();
+            Assert.NotNull((responses["200"] ?? responses["201"])!["content"]!["application/json"]!["example"]);
+            Assert.True(responses.ContainsKey("503"), $"{name} declares no 503");
+            foreach (var (status, response) in responses.Where(r => r.Key[0] is '4' or '5'))
+            {
+                var example = response!["content"]!["application/problem+json"]!["example"]!;
+                Assert.Equal(int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), (int)example["status"]!);
+            }
+        }
     }
 
     [Fact]
