@@ -72,44 +72,37 @@ internal static class EventWriteEndpoints
         }
     }
 
-    internal static async Task<Results<JsonText<EventDetail>, ProblemHttpResult>> ReviseEvent(
+    internal static Task<Results<JsonText<EventDetail>, ProblemHttpResult>> ReviseEvent(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
         ReviseEventRequest request,
         [FromHeader(Name = "If-Match"), Description("The event's ETag as last read, e.g. `\"3\"`. Required.")] string? ifMatch,
         ClaimsPrincipal user, NpgsqlDataSource db, DatasetVersion datasetVersion, HttpContext http, CancellationToken ct)
     {
         _ = ifMatch; // parsed from the raw header list; a parameter so that OpenAPI documents it
-        try
-        {
-            if (!Preconditions.TryGetExpectedVersions(http.Request, id, out var expected, out var problem))
-            {
-                return problem!.ToProblem();
-            }
-            var written = await EventWriter.ReviseAsync(db, id, expected, request, user.EditorName(), ct);
-            datasetVersion.Invalidate();
-            http.Response.SetETag(written.Version);
-            return new JsonText<EventDetail>(written.Json);
-        }
-        catch (WriteRejectedException rejected)
-        {
-            return rejected.ToProblem();
-        }
+        return WriteIfMatchAsync(id, http, datasetVersion, expected => EventWriter.ReviseAsync(db, id, expected, request, user.EditorName(), ct));
     }
 
-    internal static async Task<Results<JsonText<EventDetail>, ProblemHttpResult>> RetractEvent(
+    internal static Task<Results<JsonText<EventDetail>, ProblemHttpResult>> RetractEvent(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
         RetractEventRequest request,
         [FromHeader(Name = "If-Match"), Description("The event's ETag as last read, e.g. `\"3\"`. Required.")] string? ifMatch,
         ClaimsPrincipal user, NpgsqlDataSource db, DatasetVersion datasetVersion, HttpContext http, CancellationToken ct)
     {
         _ = ifMatch;
+        return WriteIfMatchAsync(id, http, datasetVersion, expected => EventWriter.RetractAsync(db, id, expected, request.Reason!, user.EditorName(), ct));
+    }
+
+    /// <summary>A write that needs If-Match: the versions it names go to the write, which answers the event and its new ETag.</summary>
+    private static async Task<Results<JsonText<EventDetail>, ProblemHttpResult>> WriteIfMatchAsync(
+        string id, HttpContext http, DatasetVersion datasetVersion, Func<int[], Task<EventWriter.Written>> write)
+    {
         try
         {
             if (!Preconditions.TryGetExpectedVersions(http.Request, id, out var expected, out var problem))
             {
                 return problem!.ToProblem();
             }
-            var written = await EventWriter.RetractAsync(db, id, expected, request.Reason!, user.EditorName(), ct);
+            var written = await write(expected);
             if (written.Changed)
             {
                 datasetVersion.Invalidate();
