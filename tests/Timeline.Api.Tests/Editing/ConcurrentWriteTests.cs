@@ -175,4 +175,41 @@ public sealed class ConcurrentWriteTests(EditingApp app) : IClassFixture<Editing
         Assert.Equal(1, await app.ScalarAsync<long>(
             "select count(*) from revisions r join events e on e.id = r.event_id where e.slug = 't-retract-race' and r.action = 'retracted'"));
     }
+
+    [Theory]
+    [InlineData("25 hours", "completed")]
+    [InlineData("10 minutes", "abandoned")]
+    public async Task AnExpiredOrAbandonedIdempotencyKeyCanBeUsedAgain(string age, string state)
+    {
+        var key = $"t-old-key-{state}";
+        await using (var conn = await app.OpenDatabaseAsync())
+        {
+            await conn.ExecuteAsync($"""
+                insert into idempotency_records (api_key_id, key, request_hash, status_code, body, created_at, completed_at)
+                select id, @key, '\x00'::bytea, {(state == "completed" ? "201, '{}'" : "null, null")}, now() - interval '{age}',
+                       {(state == "completed" ? "now() - interval '" + age + "'" : "null")}
+                from api_keys where name = 'test-editor'
+                """, new { key });
+        }
+        using var client = app.Editor();
+        using var response = await client.SendAsync(EditingApp.Request(HttpMethod.Post, "/v1/events", EditingApp.NewEvent(key), idempotencyKey: key));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.False(response.Headers.Contains("Idempotent-Replayed"));
+    }
+
+    [Fact]
+    public async Task AFreshCompletedKeyWithTheSameBodyIsReplayedNotRun()
+    {
+        using var client = app.Editor();
+        var body = EditingApp.NewEvent("t-fresh-key");
+        using (var first = await client.SendAsync(EditingApp.Request(HttpMethod.Post, "/v1/events", body, idempotencyKey: "t-fresh-key")))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        }
+        // Property order and spacing do not make another request: the parsed body is what is compared.
+        var reordered = new JsonObject(body.Reverse().Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+        using var again = await client.SendAsync(EditingApp.Request(HttpMethod.Post, "/v1/events", reordered, idempotencyKey: "t-fresh-key"));
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+    }
 }

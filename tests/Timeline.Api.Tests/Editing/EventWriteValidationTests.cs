@@ -84,6 +84,8 @@ public sealed class EventWriteValidationTests(EditingApp app) : IClassFixture<Ed
     [InlineData("{\"id\":", "not valid JSON")]
     [InlineData("{\"id\":\"t-x\",\"escalation\":{\"level\":\"3\",\"rationale\":\"x\"}}", "not valid JSON")]
     [InlineData("[]", "not valid JSON")]
+    [InlineData("null", "")]
+    [InlineData("", "")]
     public async Task CreatingAnEventWithMalformedJsonReturnsBadRequest(string json, string detailPart)
     {
         using var client = app.Editor();

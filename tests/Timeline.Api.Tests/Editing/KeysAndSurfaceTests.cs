@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Timeline.Api.Auth;
 using Timeline.Api.Editing;
@@ -155,5 +159,44 @@ public sealed class KeysAndSurfaceTests(EditingApp app) : IClassFixture<EditingA
 
         using var missing = await admin.SendAsync(EditingApp.Request(HttpMethod.Put, "/v1/actors/t-no-actor", revision, ifMatch: "\"1\""));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task KeysNeverAppearInTheLogsEvenAtTraceLevel()
+    {
+        var logs = new LogCollector();
+        using var factory = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(logs)));
+        var wrongKey = "tl_" + new string('w', 43);
+        foreach (var key in new[] { app.EditorKey, app.AdminKey, app.RevokedKey, wrongKey })
+        {
+            using var client = factory.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            using var response = await client.SendAsync(EditingApp.Request(HttpMethod.Post, "/v1/events",
+                EditingApp.NewEvent("t-logged-" + Math.Abs(key.GetHashCode(StringComparison.Ordinal))), idempotencyKey: Guid.NewGuid().ToString()));
+            Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
+        }
+        // The authentication handler's own trace was captured: the check below has something to look at.
+        Assert.Contains(logs.Messages, m => m.Contains("ApiKey was not authenticated", StringComparison.Ordinal));
+        foreach (var key in new[] { app.EditorKey, app.AdminKey, app.RevokedKey, wrongKey })
+        {
+            Assert.DoesNotContain(logs.Messages, m => m.Contains(key[3..20], StringComparison.Ordinal));
+        }
+    }
+
+    private sealed class LogCollector : ILoggerProvider
+    {
+        public ConcurrentQueue<string> Messages { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Collecting(this);
+
+        public void Dispose() { }
+
+        private sealed class Collecting(LogCollector owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => true;
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                owner.Messages.Enqueue(formatter(state, exception) + " " + exception);
+        }
     }
 }
