@@ -1,12 +1,13 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Dapper;
+using Xunit.Abstractions;
 using Timeline.Api.Tests.Infrastructure;
 
 namespace Timeline.Api.Tests.Editing;
 
 /// <summary>Races and retries lose nothing and duplicate nothing.</summary>
-public sealed class ConcurrentWriteTests(EditingApp app) : IClassFixture<EditingApp>
+public sealed class ConcurrentWriteTests(EditingApp app, ITestOutputHelper output) : IClassFixture<EditingApp>
 {
     private const int Attempts = 20;
 
@@ -25,10 +26,12 @@ public sealed class ConcurrentWriteTests(EditingApp app) : IClassFixture<Editing
 
         var winners = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
         var stale = responses.Count(r => r.StatusCode == HttpStatusCode.PreconditionFailed);
+        var rows = await app.ScalarAsync<long>(
+            "select count(*) from revisions r join events e on e.id = r.event_id where e.slug = 't-race' and r.action = 'revised'");
+        output.WriteLine($"Lost-update race: {Attempts} attempts, {winners.Count} winner(s), {stale} × 412, {rows} new revision row(s)");
         Assert.True(winners.Count == 1, "Statuses: " + string.Join(", ", responses.Select(r => (int)r.StatusCode)));
         Assert.Equal(Attempts - 1, stale);
-        Assert.Equal(1, await app.ScalarAsync<long>(
-            "select count(*) from revisions r join events e on e.id = r.event_id where e.slug = 't-race' and r.action = 'revised'"));
+        Assert.Equal(1, rows);
         Assert.Equal(2, await app.ScalarAsync<int>("select version from events where slug = 't-race'"));
 
         // The winner's reason is the one recorded.
@@ -49,6 +52,8 @@ public sealed class ConcurrentWriteTests(EditingApp app) : IClassFixture<Editing
             return (response.StatusCode, Location: response.Headers.Location?.ToString(), Body: await response.Content.ReadAsStringAsync());
         }));
 
+        output.WriteLine("Idempotent race: 10 POSTs with one key answered " +
+            string.Join(", ", responses.GroupBy(r => (int)r.StatusCode).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}")));
         Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"{(int)r.StatusCode}: {r.Body}"));
         var created = responses.Where(r => r.StatusCode == HttpStatusCode.Created).ToList();
         Assert.NotEmpty(created);
