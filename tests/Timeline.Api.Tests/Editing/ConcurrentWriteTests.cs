@@ -131,7 +131,7 @@ public sealed class ConcurrentWriteTests(EditingApp app, ITestOutputHelper outpu
         await blocker.ExecuteAsync("lock table events in exclusive mode", transaction: tx);
 
         var first = client.SendAsync(EditingApp.Request(HttpMethod.Post, "/v1/events", body, idempotencyKey: "t-in-flight-key"));
-        for (var i = 0; i < 200 && await app.ScalarAsync<long>("select count(*) from idempotency_records where key = 't-in-flight-key'") == 0; i++)
+        for (var i = 0; i < 400 && await app.ScalarAsync<long>("select count(*) from idempotency_records where key = 't-in-flight-key'") == 0; i++)
         {
             await Task.Delay(25);
         }
