@@ -6,15 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if [ -z "${ConnectionStrings__Timeline:-}" ]; then
-  port=${TIMELINE_PG_PORT:-54329}
-  scripts/postgres.sh start run "$port"
-  psql="$(ls -d /usr/lib/postgresql/*/bin | tail -1)/psql"
-  if ! "$psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atc "select 1 from pg_database where datname = 'timeline'" | grep -q 1; then
-    "$psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "create database timeline"
-  fi
-  export ConnectionStrings__Timeline="Host=127.0.0.1;Port=$port;Username=postgres;Database=timeline"
-fi
+ConnectionStrings__Timeline=$(scripts/run-database.sh)
+export ConnectionStrings__Timeline
 export Timeline__LoadCuratedData=${Timeline__LoadCuratedData:-true}
 export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://127.0.0.1:5080}
 

@@ -1,15 +1,25 @@
 using System.Text.Json.Serialization;
 using Timeline.Api.Actors;
+using Timeline.Api.Auth;
+using Timeline.Api.Changes;
+using Timeline.Api.Editing;
 using Timeline.Api.Events;
 using Timeline.Api.Health;
 using Timeline.Api.Infrastructure;
+using Timeline.Api.Revisions;
 using Timeline.Api.Vocabularies;
 
 var builder = WebApplication.CreateBuilder(args);
 
+if (KeysCommand.IsKeysCommand(args))
+{
+    return await KeysCommand.RunAsync(builder.Configuration, args, Console.Out, Console.Error);
+}
+
 builder.AddTimelineDatabase();
 builder.AddTimelineProblemDetails();
 builder.AddTimelineOpenApi();
+builder.AddTimelineEditing();
 builder.Services.AddTimelineValidators();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<DatasetVersion>();
@@ -28,12 +38,18 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
 app.UseTimelineOpenApi();
+app.UseTimelineEditing();
 
 app.MapHealth();
 app.MapEvents();
 app.MapActors();
 app.MapVocabularies();
+app.MapEventWrites();
+app.MapActorWrites();
+app.MapRevisions();
+app.MapChanges();
 
 app.Run();
+return 0;
 
 public partial class Program;

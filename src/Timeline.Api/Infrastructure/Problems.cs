@@ -59,7 +59,9 @@ internal static class Problems
                         StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
                         _ => "Bad request",
                     },
-                    Detail = bad.Message,
+                    Detail = Editing.JsonBodyErrors.Describe(bad.InnerException) is { } json
+                        ? $"The body is not valid JSON for this request: {json}"
+                        : bad.Message,
                 };
             }
             else if (IsDatabaseUnavailable(exception))
