@@ -1,6 +1,8 @@
 using Timeline.Api.Events;
 using Timeline.Api.Health;
 using Timeline.Api.Infrastructure;
+using Timeline.Api.Page;
+using Timeline.Api.Stats;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,9 +24,11 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
 app.UseTimelineOpenApi();
+app.MapTimelinePage();
 
 app.MapHealth();
 app.MapEvents();
+app.MapEscalationStats();
 
 app.Run();
 
