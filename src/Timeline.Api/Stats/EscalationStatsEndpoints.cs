@@ -13,7 +13,9 @@ namespace Timeline.Api.Stats;
 
 /// <summary>How the escalation curve is cut into buckets.</summary>
 internal sealed record EscalationStatsQuery(
-    [FromQuery(Name = "bucket"), Description("Bucket size: `day`, `week` (ISO weeks, Monday first) or `month` (the default).")]
+    // The description sits on the property: on the constructor parameter it trips Microsoft.AspNetCore.OpenApi's
+    // [AsParameters] reflection: building the document fails with an InvalidCastException.
+    [FromQuery(Name = "bucket")][property: Description("Bucket size: `day`, `week` (ISO weeks, Monday first) or `month` (the default).")]
     string? Bucket = null)
 {
     public const string DefaultBucket = "month";

@@ -6,7 +6,7 @@
 (() => {
   const FILTERS = ['from', 'to', 'kind', 'actor', 'country', 'q'];
   const BUCKETS = ['month', 'week', 'day'];
-  const PAGE_SIZE = 50;
+  const PAGE_SIZE = 25;
 
   // Used until (or unless) the API's vocabularies answer: the ladder and kinds from the schema.
   const FALLBACK_LEVELS = [
@@ -157,7 +157,7 @@
 
   async function loadVocabularies() {
     const [ladder, kinds, actors] = await Promise.allSettled([
-      api('/v1/escalation-ladder'), api('/v1/kinds'), api('/v1/actors?limit=100'),
+      api('/v1/escalation-ladder'), api('/v1/kinds'), api('/v1/actors'),
     ]);
     if (ladder.status === 'fulfilled') {
       const levels = listOf(ladder.value)
@@ -470,6 +470,7 @@
       renderChart(stats);
       ui.more.hidden = !state.cursor;
       setStatus(listStatus());
+      document.body.dataset.view = params.toString();
       document.body.dataset.state = 'ready';
       if (state.firstRender) {
         state.firstRender = false;
@@ -485,6 +486,7 @@
       showProblem(error.problem || { title: 'Something went wrong', detail: String(error.message || error) },
         'Nothing is shown for this view. Change the filters above and apply them again.');
       setStatus('The timeline could not be loaded: ' + (error.problem ? error.problem.title : error.message));
+      document.body.dataset.view = params.toString();
       document.body.dataset.state = 'error';
     }
   }
