@@ -56,11 +56,17 @@ internal static class EscalationStatsEndpoints
     // that small result, so the whole answer is one round trip. {unit}, {step} and {count} come
     // from a fixed table below, never from the request.
     private const string StatsSql = """
-        with g as (
-            select date_trunc('{unit}', e.occurred_on::timestamp)::date as start, e.kind,
-                   count(*)::int as n, max(e.escalation_level)::int as top, sum(e.escalation_level)::int as total,
-                   min(e.occurred_on) as first_on, max(e.occurred_on) as last_on
+        with d as (
+            select e.occurred_on as day, e.kind,
+                   count(*)::int as n, max(e.escalation_level)::int as top, sum(e.escalation_level)::int as total
             from events e where true {predicates}
+            group by 1, 2
+        ),
+        g as (
+            select date_trunc('{unit}', d.day::timestamp)::date as start, d.kind,
+                   sum(d.n)::int as n, max(d.top) as top, sum(d.total)::int as total,
+                   min(d.day) as first_on, max(d.day) as last_on
+            from d
             group by 1, 2
         ),
         w as (

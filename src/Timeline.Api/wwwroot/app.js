@@ -211,6 +211,13 @@
     try { return (regionNames && regionNames.of(code)) || code; } catch { return code; }
   };
 
+  /** "Przewodów, Poland"; just "Ukraine" when the place is the country itself. */
+  function placeText(location) {
+    if (!location) return '';
+    const country = location.country ? countryName(location.country) : null;
+    return [location.place, country && country !== location.place ? country : null].filter(Boolean).join(', ');
+  }
+
   const fmtDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
   const fmtMonth = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
   const fmtMonthShort = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' });
@@ -221,7 +228,10 @@
     if (!date || !date.start) return 'Date unknown';
     const one = (iso) => (date.precision === 'year' ? iso.slice(0, 4) : date.precision === 'month' ? fmtMonth.format(asDate(iso)) : fmtDay.format(asDate(iso)));
     let text = one(date.start);
-    if (date.end && date.end !== date.start) text += ' – ' + one(date.end);
+    if (date.end && date.end !== date.start) {
+      const sameMonth = date.precision === 'day' && date.start.slice(0, 7) === date.end.slice(0, 7);
+      text = sameMonth ? `${Number(date.start.slice(8, 10))}–${one(date.end)}` : `${text} – ${one(date.end)}`;
+    }
     return (date.approximate ? 'c. ' : '') + text;
   }
 
@@ -286,8 +296,9 @@
     const height = margin.top + plotH + margin.bottom;
     const plotW = width - margin.left - margin.right;
     const step = plotW / buckets.length;
-    const gap = step > 6 ? Math.min(step * 0.18, 4) : 0;
-    const barW = Math.max(step - gap, 0.6);
+    // A few buckets should not become slabs: bars at most 48px wide, centred in their slot.
+    const barW = Math.max(Math.min(step > 6 ? step - Math.min(step * 0.18, 4) : step, 48), 0.6);
+    const gap = step - barW;
     const baseY = margin.top + plotH;
     const maxCount = Math.max(1, ...buckets.map((b) => b.events || 0));
     const total = buckets.reduce((sum, b) => sum + (b.events || 0), 0);
@@ -371,8 +382,14 @@
     const axis = svg('g', { class: 'x-axis' });
     const maxLabels = Math.max(2, Math.floor(plotW / (narrow ? 46 : 64)));
     const ticks = chooseTicks(buckets, size, maxLabels);
+    const minGap = narrow ? 44 : 56;
+    // A first bucket that only just starts the period (e.g. the week of 30 Dec) gives way to the next label.
+    if (ticks.length > 1 && ticks[0].index === 0 && ticks[1].index * step < minGap) ticks.shift();
+    let lastX = -Infinity;
     for (const { index, text } of ticks) {
       const x = margin.left + index * step;
+      if (x - lastX < minGap) continue;
+      lastX = x;
       axis.append(svg('line', { x1: x, x2: x, y1: baseY, y2: baseY + 5 }));
       const label = svg('text', { x: x + 2, y: baseY + 17, class: 'axis-label' });
       label.textContent = text;
@@ -382,24 +399,33 @@
     ui.chart.replaceChildren(root);
   }
 
+  /** Date labels for the x axis: days, months or years, whichever fits; at most about maxLabels. */
   function chooseTicks(buckets, size, maxLabels) {
-    const years = new Set(buckets.map((b) => b.start.slice(0, 4)));
-    const byYear = size !== 'day' ? years.size > 1 && buckets.length > maxLabels : years.size > 1 && buckets.length > maxLabels * 31;
-    const candidates = [];
+    if (size === 'day' && buckets.length <= maxLabels) {
+      return buckets.map((b, index) => ({ index, text: fmtDay.format(asDate(b.start)).replace(/ \d{4}$/, '') }));
+    }
+    const months = [];
+    const years = [];
     buckets.forEach((b, i) => {
       const prev = buckets[i - 1];
-      if (byYear) {
-        if (!prev || prev.start.slice(0, 4) !== b.start.slice(0, 4)) candidates.push({ index: i, text: b.start.slice(0, 4) });
-      } else if (size === 'day' && buckets.length <= maxLabels) {
-        candidates.push({ index: i, text: fmtDay.format(asDate(b.start)).replace(/ \d{4}$/, '') });
-      } else if (!prev || prev.start.slice(0, 7) !== b.start.slice(0, 7)) {
-        const month = fmtMonthShort.format(asDate(b.start));
-        candidates.push({ index: i, text: !prev || prev.start.slice(0, 4) !== b.start.slice(0, 4) ? `${month} ${b.start.slice(0, 4)}` : month });
-      }
+      if (!prev || prev.start.slice(0, 7) !== b.start.slice(0, 7)) months.push(i);
+      if (!prev || prev.start.slice(0, 4) !== b.start.slice(0, 4)) years.push(i);
     });
-    if (candidates.length <= maxLabels) return candidates;
-    const every = Math.ceil(candidates.length / maxLabels);
-    return candidates.filter((_, i) => i % every === 0);
+    const thin = (list) => {
+      const every = Math.ceil(list.length / maxLabels);
+      return list.filter((_, k) => k % every === 0);
+    };
+    if (months.length <= maxLabels || years.length <= 2) {
+      let lastYear = null;
+      return thin(months).map((index) => {
+        const start = buckets[index].start;
+        const year = start.slice(0, 4);
+        const text = fmtMonthShort.format(asDate(start)) + (year !== lastYear ? ` ${year}` : '');
+        lastYear = year;
+        return { index, text };
+      });
+    }
+    return thin(years).map((index) => ({ index, text: buckets[index].start.slice(0, 4) }));
   }
 
   function renderKindOptions() {
@@ -416,7 +442,7 @@
   // ---------- the list ----------
 
   function eventItem(e, params, currentId) {
-    const place = e.location ? [e.location.place, e.location.country ? countryName(e.location.country) : null].filter(Boolean).join(', ') : '';
+    const place = placeText(e.location);
     if (e.location && e.location.country) state.countries.add(e.location.country);
     const retracted = e.status === 'retracted';
     const link = el('a', { class: 'event-link', href: hashFor(e.id, params), 'aria-current': e.id === currentId ? 'true' : null },
@@ -438,7 +464,7 @@
   function listStatus() {
     const total = state.stats ? state.stats.totalEvents : state.loaded;
     if (!total) return 'No events match these filters.';
-    return `Showing ${state.loaded} of ${total} event${total === 1 ? '' : 's'}` + (state.cursor ? ' — “Load more” for the next ones.' : '.');
+    return `Showing ${state.loaded.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} event${total === 1 ? '' : 's'}` + (state.cursor ? ' — “Load more” for the next ones.' : '.');
   }
 
   // ---------- loading ----------
@@ -563,10 +589,10 @@
     const sources = Array.isArray(e.sources) ? e.sources : [];
     const number = new Map(sources.map((s, i) => [s.id, i + 1]));
     const refs = (ids) => {
-      const known = (ids || []).filter((id) => number.has(id)).map((id) => `[${number.get(id)}]`);
+      const known = (ids || []).filter((id) => number.has(id)).map((id) => number.get(id)).sort((a, b) => a - b).map((n) => `[${n}]`);
       return known.length ? el('span', { class: 'refs' }, ' ', known.join(' ')) : null;
     };
-    const place = e.location ? [e.location.place, e.location.country ? countryName(e.location.country) : null].filter(Boolean).join(', ') : '';
+    const place = placeText(e.location);
     const retracted = e.status === 'retracted' && e.retraction;
 
     const article = el('article', { class: 'event-detail', 'data-id': e.id },
@@ -609,7 +635,8 @@
     article.append(el('h3', {}, 'Sources'));
     if (sources.length) {
       article.append(el('ol', { class: 'sources' }, sources.map((s) => {
-        const title = s.titleIsDescriptive ? `[${s.title}]` : s.title;
+        // A descriptive title (our words for an untitled source) is shown in brackets, once.
+        const title = s.titleIsDescriptive && !/^\[.*\]$/.test(s.title) ? `[${s.title}]` : s.title;
         return el('li', { 'data-source': s.id },
           s.outlet ? el('span', { class: 'outlet' }, s.outlet, ': ') : null,
           s.url ? el('a', { href: s.url, rel: 'noopener noreferrer', class: 'source-link' }, el('cite', {}, title)) : el('cite', {}, title),
