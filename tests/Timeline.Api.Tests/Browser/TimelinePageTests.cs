@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Playwright;
 using Timeline.Api.Events;
 using Timeline.Api.Stats;
@@ -20,8 +19,8 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
         await page.GotoAsync("/");
         await WaitForViewAsync(page, "");
 
-        var stats = await GetAsync<EscalationStats>("/v1/stats/escalation");
-        var events = await AllEventsAsync("");
+        var stats = await app.GetJsonAsync<EscalationStats>("/v1/stats/escalation");
+        var events = await app.GetAllEventsAsync("");
         Assert.True(events.Count >= 40, $"expected the curated set, got {events.Count} events");
         Assert.Equal(events.Count, stats.TotalEvents);
 
@@ -52,7 +51,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
         await page.GotoAsync($"/#/?{query}");
         await WaitForViewAsync(page, query);
 
-        var stats = await GetAsync<EscalationStats>($"/v1/stats/escalation?{query}{(bucket == "month" ? "&bucket=month" : "")}");
+        var stats = await app.GetJsonAsync<EscalationStats>($"/v1/stats/escalation?{query}{(bucket == "month" ? "&bucket=month" : "")}");
         var marks = page.Locator("#chart rect.mark");
         Assert.Equal(stats.Buckets.Length, await marks.CountAsync());
         Assert.Equal(stats.Buckets.Select(b => b.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
@@ -65,7 +64,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
     [Fact]
     public async Task FilteringByDateAndKindChangesTheListAndTheChart()
     {
-        var all = await AllEventsAsync("");
+        var all = await app.GetAllEventsAsync("");
         var from = all[all.Count / 4].Date.Start;
         var to = all[3 * all.Count / 4].Date.Start;
         var kind = all.Where(e => e.Date.Start >= from && e.Date.Start <= to).GroupBy(e => e.Kind).OrderByDescending(g => g.Count()).First().Key;
@@ -83,12 +82,12 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
         await WaitForViewAsync(page, query);
 
         Assert.EndsWith($"#/?{query}", page.Url, StringComparison.Ordinal);
-        var expected = await AllEventsAsync(query);
+        var expected = await app.GetAllEventsAsync(query);
         Assert.NotEmpty(expected);
         Assert.True(expected.Count < all.Count, "the filters leave events out");
         var ids = await page.Locator("#event-list > li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.id)");
         Assert.Equal(expected.Take(PageSize).Select(e => e.Id), ids);
-        var stats = await GetAsync<EscalationStats>($"/v1/stats/escalation?{query}");
+        var stats = await app.GetJsonAsync<EscalationStats>($"/v1/stats/escalation?{query}");
         Assert.Equal(stats.Buckets.Length, await page.Locator("#chart rect.mark").CountAsync());
         Assert.NotEqual(marksBefore, stats.Buckets.Length);
         Assert.Equal(expected.Count, stats.TotalEvents);
@@ -98,7 +97,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
     [Fact]
     public async Task LoadMorePagesThroughEveryEvent()
     {
-        var all = await AllEventsAsync("");
+        var all = await app.GetAllEventsAsync("");
         var page = await app.NewPageAsync();
         await page.GotoAsync("/");
         await WaitForViewAsync(page, "");
@@ -182,7 +181,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
     [Fact]
     public async Task DeepLinkRestoresTheEventAndTheFilters()
     {
-        var all = await AllEventsAsync("");
+        var all = await app.GetAllEventsAsync("");
         var target = all[all.Count / 2];
         var from = all[all.Count / 3].Date.Start;
         var query = $"from={from:yyyy-MM-dd}&kind={target.Kind}&bucket=week";
@@ -196,10 +195,10 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
         await Expect(page.GetByLabel("From", new() { Exact = true })).ToHaveValueAsync($"{from:yyyy-MM-dd}");
         await Expect(page.GetByLabel("Kind", new() { Exact = true })).ToHaveValueAsync(target.Kind);
         await Expect(page.GetByLabel("One bar per", new() { Exact = true })).ToHaveValueAsync("week");
-        var expected = await AllEventsAsync(query);
+        var expected = await app.GetAllEventsAsync(query);
         Assert.Equal(expected.Take(PageSize).Select(e => e.Id),
             await page.Locator("#event-list > li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.id)"));
-        var stats = await GetAsync<EscalationStats>($"/v1/stats/escalation?{query}");
+        var stats = await app.GetJsonAsync<EscalationStats>($"/v1/stats/escalation?{query}");
         Assert.Equal(stats.Buckets.Length, await page.Locator("#chart rect.mark").CountAsync());
 
         // Back to the list keeps the filters.
@@ -237,7 +236,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
         Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 375, "the list view scrolls sideways at 375px");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserApp.ArtifactsFolder, "timeline-page-phone.png") });
 
-        var first = (await AllEventsAsync("")).First();
+        var first = (await app.GetAllEventsAsync("")).First();
         await page.GotoAsync($"/#/events/{first.Id}");
         await Expect(page.Locator($"#event .event-detail[data-id='{first.Id}']")).ToBeVisibleAsync();
         Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 375, "the event view scrolls sideways at 375px");
@@ -248,6 +247,12 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
     [Fact]
     public async Task SwaggerUiLoadsAndExecutesListEvents()
     {
+        using (var client = app.CreateClient())
+        {
+            using var document = await client.GetAsync("/openapi/v1.json");
+            Assert.True(document.IsSuccessStatusCode,
+                $"/openapi/v1.json answered {(int)document.StatusCode}, so Swagger UI has nothing to show: {await document.Content.ReadAsStringAsync()}");
+        }
         var page = await app.NewPageAsync();
         await page.GotoAsync("/swagger/index.html");
         var operation = page.Locator("#operations-Events-ListEvents");
@@ -275,31 +280,11 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
-    private async Task<T> GetAsync<T>(string url)
-    {
-        using var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
-        var body = await client.GetStringAsync(url);
-        return JsonSerializer.Deserialize<T>(body, TimelineApp.Strict)!;
-    }
-
-    private async Task<List<EventSummary>> AllEventsAsync(string query)
-    {
-        var all = new List<EventSummary>();
-        string? cursor = null;
-        do
-        {
-            var page = await GetAsync<EventPage>($"/v1/events?limit=100{(query.Length > 0 ? "&" + query : "")}{(cursor is null ? "" : "&cursor=" + cursor)}");
-            all.AddRange(page.Items);
-            cursor = page.NextCursor;
-        } while (cursor is not null);
-        return all;
-    }
-
     private async Task<EventDetail?> FindEventAsync(Func<EventDetail, bool> wanted)
     {
-        foreach (var e in await AllEventsAsync(""))
+        foreach (var e in await app.GetAllEventsAsync(""))
         {
-            var detail = await GetAsync<EventDetail>($"/v1/events/{e.Id}");
+            var detail = await app.GetJsonAsync<EventDetail>($"/v1/events/{e.Id}");
             if (wanted(detail)) return detail;
         }
         return null;

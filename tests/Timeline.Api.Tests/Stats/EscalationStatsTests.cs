@@ -53,7 +53,7 @@ public sealed class EscalationStatsTests(TimelineApp app) : IClassFixture<Timeli
     [InlineData("includeRetracted=true")]
     public async Task BucketsAgreeWithTheEventListForTheSameFilters(string filters)
     {
-        var events = await AllEventsAsync(filters);
+        var events = await app.GetAllEventsAsync(filters);
         var stats = await app.GetJsonAsync<EscalationStats>($"/v1/stats/escalation?bucket=month&{filters}");
 
         Assert.Equal(events.Count, stats.TotalEvents);
@@ -208,18 +208,5 @@ public sealed class EscalationStatsTests(TimelineApp app) : IClassFixture<Timeli
                    ('test-1991-03-10-x', 'Test event X', 'Test data.', 'incident', '1991-03-10', 'day', 7, 'test', 'retracted', 'Test retraction.', now(), 'test')
             on conflict (slug) do nothing
             """);
-    }
-
-    private async Task<List<EventSummary>> AllEventsAsync(string filters)
-    {
-        var all = new List<EventSummary>();
-        string? cursor = null;
-        do
-        {
-            var page = await app.GetJsonAsync<EventPage>($"/v1/events?limit=100&{filters}{(cursor is null ? "" : "&cursor=" + cursor)}");
-            all.AddRange(page.Items);
-            cursor = page.NextCursor;
-        } while (cursor is not null);
-        return all;
     }
 }
