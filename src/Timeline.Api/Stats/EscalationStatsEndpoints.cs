@@ -1,10 +1,14 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using Npgsql;
 using Timeline.Api.Events;
 using Timeline.Api.Infrastructure;
@@ -40,7 +44,7 @@ internal static class EscalationStatsEndpoints
 {
     public static void MapEscalationStats(this IEndpointRouteBuilder app)
     {
-        var stats = app.MapGroup("/v1/stats").WithTags("Statistics");
+        var stats = app.MapGroup("/v1/stats").WithTags("Statistics").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         stats.MapGet("/escalation", GetEscalation)
             .WithName("GetEscalationStats")
@@ -48,7 +52,30 @@ internal static class EscalationStatsEndpoints
             .WithDescription($"Cuts the date window into buckets (`bucket=day|week|month`, default month) and gives, for each, the number of events, the highest and the mean escalation level (see /v1/escalation-ladder) and the number of events per kind. Takes the same filters as `/v1/events`. Empty buckets are included, so a chart can be drawn without gaps. Without `from`/`to` the window runs from the first to the last matching event. At most {EscalationStatsQuery.MaxBuckets} buckets per response: for longer windows choose a wider bucket.")
             .Validate<EventFilter>()
             .Validate<EscalationStatsQuery>()
-            .WithDatasetConditionalGet();
+            .WithDatasetConditionalGet()
+            .AddOpenApiOperationTransformer(AddExamples);
+    }
+
+    /// <summary>Swagger UI examples: the curated months around Przewodów (Oct–Dec 2022), as the API answers them.</summary>
+    private static Task AddExamples(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>().Where(p => p.Name == "bucket") ?? [])
+        {
+            parameter.Example = EscalationStatsQuery.DefaultBucket;
+        }
+        var example = new EscalationStats("month", new DateOnly(2022, 10, 1), new DateOnly(2022, 12, 31), 5,
+        [
+            new(new DateOnly(2022, 10, 1), new DateOnly(2022, 10, 31), 2, 2, 2.00m, new() { ["incident"] = 1, ["military-operation"] = 1 }),
+            new(new DateOnly(2022, 11, 1), new DateOnly(2022, 11, 30), 1, 5, 5.00m, new() { ["incident"] = 1 }),
+            new(new DateOnly(2022, 12, 1), new DateOnly(2022, 12, 31), 2, 3, 2.00m, new() { ["military-aid"] = 1, ["statement"] = 1 }),
+        ]);
+        var json = context.ApplicationServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        if (operation.Responses is { } responses && responses.TryGetValue("200", out var response)
+            && response.Content is { } content && content.TryGetValue("application/json", out var ok))
+        {
+            ok.Example = JsonSerializer.SerializeToNode(example, json);
+        }
+        return Task.CompletedTask;
     }
 
     // One pass over the matching events, grouped by (bucket, kind): a few rows per bucket even at

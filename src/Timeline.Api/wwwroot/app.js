@@ -1,6 +1,7 @@
 // The timeline page: plain JavaScript over the public API, no build step.
 // The view lives in the URL hash so it can be shared: #/?from=…&kind=… (filters) and
 // #/events/{id}?… (an open event, with the filters it was opened from).
+// <body data-state="loading|ready|error" data-view="…"> says which view is on screen: the browser tests wait on it.
 'use strict';
 
 (() => {
