@@ -33,6 +33,7 @@
     q: $('f-q'), bucket: $('f-bucket'), reset: $('reset'), problem: $('problem'), status: $('status'), chart: $('chart'),
     legend: $('legend'), list: $('event-list'), more: $('more'), event: $('event'), layout: $('layout'), json: $('json-link'),
     actorOptions: $('actor-options'), countryOptions: $('country-options'), skip: $('skip'),
+    filterBox: $('filter-box'), filterCount: $('filter-count'),
   };
 
   const state = {
@@ -109,6 +110,8 @@
     ui.q.value = params.get('q') || '';
     const bucket = params.get('bucket') || 'month';
     ui.bucket.value = BUCKETS.includes(bucket) ? bucket : 'month';
+    const active = FILTERS.filter((key) => params.get(key)).length;
+    ui.filterCount.textContent = active ? `(${active} active)` : '';
   }
 
   // ---------- API ----------
@@ -738,6 +741,8 @@
   renderKindOptions();
   renderLegend();
   renderCountryOptions();
+  // On a phone the curve comes first: the filters start folded unless the link carries some.
+  if (window.matchMedia('(max-width: 560px)').matches && !FILTERS.some((key) => parseHash().params.get(key))) ui.filterBox.open = false;
   route();
   loadVocabularies();
 })();

@@ -234,6 +234,10 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
         await page.GotoAsync("/");
         await WaitForViewAsync(page, "");
         Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 375, "the list view scrolls sideways at 375px");
+        // The curve comes first on a phone: the filters start folded (one tap away).
+        Assert.False(await page.Locator("#filter-box").EvaluateAsync<bool>("d => d.open"), "the filters are folded on a phone");
+        var chart = await page.Locator("#chart svg").BoundingBoxAsync();
+        Assert.True(chart is not null && chart.Y < 812, "the chart starts on the first screen");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserApp.ArtifactsFolder, "timeline-page-phone.png") });
 
         var first = (await app.GetAllEventsAsync("")).First();
