@@ -4,6 +4,16 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# The browser tests drive Debian's Chromium (tests/Timeline.Api.Tests/Browser).
+if [ -z "${TIMELINE_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Chromium not found: installing the Debian package for the browser tests…" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2 || echo "Installing chromium failed." >&2
+  else
+    echo "Chromium is not installed, so the browser tests will fail: run 'sudo apt-get install -y chromium' (or set TIMELINE_CHROMIUM)." >&2
+  fi
+fi
+
 scripts/postgres.sh start test "${TIMELINE_TEST_PG_PORT:-54330}" --fast || exit 1
 export TIMELINE_TEST_POSTGRES="Host=127.0.0.1;Port=${TIMELINE_TEST_PG_PORT:-54330};Username=postgres;Database=postgres"
 

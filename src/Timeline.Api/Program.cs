@@ -6,7 +6,9 @@ using Timeline.Api.Editing;
 using Timeline.Api.Events;
 using Timeline.Api.Health;
 using Timeline.Api.Infrastructure;
+using Timeline.Api.Page;
 using Timeline.Api.Revisions;
+using Timeline.Api.Stats;
 using Timeline.Api.Vocabularies;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -38,12 +40,14 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
 app.UseTimelineOpenApi();
+app.MapTimelinePage();
 app.UseTimelineEditing();
 
 app.MapHealth();
 app.MapEvents();
 app.MapActors();
 app.MapVocabularies();
+app.MapEscalationStats();
 app.MapEventWrites();
 app.MapActorWrites();
 app.MapRevisions();
