@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
+using Timeline.Api.Infrastructure;
 
 namespace Timeline.Api.Editing;
 
@@ -17,12 +18,8 @@ internal sealed class CreatedJsonText<T>(string json, string location) : IResult
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
-        httpContext.Response.StatusCode = StatusCodes.Status201Created;
         httpContext.Response.Headers.Location = Location;
-        httpContext.Response.ContentType = "application/json; charset=utf-8";
-        var bytes = Encoding.UTF8.GetBytes(Json);
-        httpContext.Response.ContentLength = bytes.Length;
-        return httpContext.Response.Body.WriteAsync(bytes, httpContext.RequestAborted).AsTask();
+        return JsonText<T>.WriteAsync(httpContext, StatusCodes.Status201Created, Json);
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>

@@ -4,6 +4,7 @@ using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Timeline.Api.Infrastructure;
 
@@ -122,9 +123,10 @@ internal static class EventEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Event not found",
                 detail: $"There is no event with id '{id}'. Ids are slugs such as '2022-11-15-przewodow-missile'; list them at /v1/events.");
         }
-        var etag = $"\"{found.Version}\"";
-        http.Response.Headers.ETag = etag;
-        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && (v == "*" || v.Split(',').Select(t => t.Trim()).Contains(etag) || v.Split(',').Select(t => t.Trim()).Contains("W/" + etag))))
+        var etag = new EntityTagHeaderValue($"\"{found.Version}\"");
+        http.Response.Headers.ETag = etag.ToString();
+        // If-None-Match compares weakly (RFC 9110 13.1.2): a cache may hand back W/"3" for "3".
+        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }

@@ -16,11 +16,14 @@ internal sealed class JsonText<T>(string json) : IResult, IEndpointMetadataProvi
 
     public int? StatusCode => StatusCodes.Status200OK;
 
-    public Task ExecuteAsync(HttpContext httpContext)
+    public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, StatusCodes.Status200OK, Json);
+
+    /// <summary>Writes JSON text as the whole response body with the given status.</summary>
+    internal static Task WriteAsync(HttpContext httpContext, int status, string json)
     {
-        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.StatusCode = status;
         httpContext.Response.ContentType = "application/json; charset=utf-8";
-        var bytes = Encoding.UTF8.GetBytes(Json);
+        var bytes = Encoding.UTF8.GetBytes(json);
         httpContext.Response.ContentLength = bytes.Length;
         return httpContext.Response.Body.WriteAsync(bytes, httpContext.RequestAborted).AsTask();
     }
