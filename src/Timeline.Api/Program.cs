@@ -1,6 +1,7 @@
 using Timeline.Api.Events;
 using Timeline.Api.Health;
 using Timeline.Api.Infrastructure;
+using Timeline.Api.Timeline;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +18,10 @@ builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAn
 var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
+if (app.Configuration.GetValue<bool>("Timeline:MigrateOnly"))
+{
+    return; // scripts/synthetic.sh: migrate a fresh database with the app's own migrator, then stop
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -25,6 +30,7 @@ app.UseTimelineOpenApi();
 
 app.MapHealth();
 app.MapEvents();
+app.MapTimeline();
 
 app.Run();
 
