@@ -39,7 +39,9 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Np
         await using var conn = await db.OpenConnectionAsync(ct);
         // One snapshot for the version stamp and the rows, so the stamp says exactly what was exported.
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition("select version from dataset_version", transaction: tx, cancellationToken: ct));
+        // JIT would compile at the first row (delaying the first byte) and cannot reach into event_document().
+        var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+            "set local jit = off; select version from dataset_version", transaction: tx, cancellationToken: ct));
 
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         foreach (var name in args.ParameterNames)
