@@ -28,7 +28,8 @@ for tool in wrk curl; do
   if ! command -v "$tool" >/dev/null; then
     [ "$(id -u)" = 0 ] || { echo "$tool is missing: sudo apt-get install -y $tool" >&2; exit 1; }
     echo "Installing $tool…" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null 2>&1 \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null; }
   fi
 done
 
@@ -86,6 +87,7 @@ load() {
   echo "$rps|$p50|$p99"
 }
 
+mkdir -p benchmarks/results
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 {
@@ -153,7 +155,6 @@ for format in json ndjson csv timelinejs ics geojson; do
 done
 stop_api
 
-mkdir -p benchmarks/results
 mv "$out.tmp" "$out"
 cat "$out"
 echo >&2
