@@ -54,8 +54,7 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
     {
         var (response, body) = await app.ExportAsync("tag=test-export&kind=incident");
 
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("inline", response.Content.Headers.ContentDisposition?.DispositionType);
+        AssertServedAs(response, "application/json", "inline");
         var document = ExportReaders.Json(body);
         Assert.False(string.IsNullOrWhiteSpace(document.Title));
         Assert.Equal(["incident"], document.Filters.Kind!);
@@ -76,7 +75,7 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
     {
         var (response, body) = await app.ExportAsync("format=ndjson&tag=unicode");
 
-        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        AssertServedAs(response, "application/x-ndjson", "attachment");
         var e = Assert.Single(ExportReaders.Ndjson(body));
         Assert.Equal(ExportApp.UnicodeSummary, e.Summary);
         Assert.Equal("Ми не здамося — لن نستسلم 🙂", Assert.Single(e.Quotes).Text);
@@ -88,8 +87,7 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
     {
         var (response, body) = await app.ExportAsync("format=csv&tag=test-export");
 
-        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        AssertServedAs(response, "text/csv", "attachment");
         var rows = ExportReaders.Csv(body);
         var formula = rows.Single(r => r["id"] == ExportApp.FormulaId);
         Assert.Equal("'" + ExportApp.FormulaTitle, formula["title"]);
@@ -116,8 +114,7 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
     {
         var (response, body) = await app.ExportAsync("format=timelinejs&tag=test-export");
 
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("inline", response.Content.Headers.ContentDisposition?.DispositionType);
+        AssertServedAs(response, "application/json", "inline");
         var doc = ExportReaders.TimelineJs(body);
         Assert.False(string.IsNullOrWhiteSpace(doc.Title.Text.Headline));
         Assert.Equal("human", doc.Scale);
@@ -149,7 +146,7 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
     {
         var (response, body) = await app.ExportAsync("format=ics&tag=test-export");
 
-        Assert.Equal("text/calendar", response.Content.Headers.ContentType?.MediaType);
+        AssertServedAs(response, "text/calendar", "attachment");
         Assert.All(ExportReaders.IcsPhysicalLines(body), line => Assert.True(line.Length <= 75, $"a line of {line.Length} octets"));
         var events = ExportReaders.Ics(body);
 
@@ -175,7 +172,7 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
     {
         var (response, body) = await app.ExportAsync("format=geojson&tag=test-export");
 
-        Assert.Equal("application/geo+json", response.Content.Headers.ContentType?.MediaType);
+        AssertServedAs(response, "application/geo+json", "attachment");
         var collection = ExportReaders.GeoJson(body);
         Assert.Equal("FeatureCollection", collection.Type);
         Assert.Equal([ExportApp.MonthId, ExportApp.UnicodeId], collection.Features.Select(f => f.Id));
@@ -263,6 +260,14 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
 
         Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
         Assert.Empty(await second.Content.ReadAsByteArrayAsync());
+    }
+
+    private static void AssertServedAs(HttpResponseMessage response, string mediaType, string disposition)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+        Assert.Equal(disposition, response.Content.Headers.ContentDisposition?.DispositionType);
     }
 }
 
