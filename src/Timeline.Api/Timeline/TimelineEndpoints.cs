@@ -30,7 +30,8 @@ internal static class TimelineEndpoints
             .AddEndpointFilter(ExportFormat.NegotiateFilter)
             .WithDatasetConditionalGet()
             .ProducesProblem(StatusCodes.Status406NotAcceptable)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer(TimelineOpenApi.AddExamples);
     }
 
     internal static TimelineExport GetTimeline(

@@ -271,7 +271,7 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
     }
 }
 
-public sealed class TimelineExportWithoutDatabaseTests(UnreachableDatabaseApp app) : IClassFixture<UnreachableDatabaseApp>
+public sealed class TimelineExportWithoutDatabaseTests(ExportWithoutDatabaseApp app) : IClassFixture<ExportWithoutDatabaseApp>
 {
     [Fact]
     public async Task ExportingWhileTheDatabaseIsDownReturnsServiceUnavailableProblem()
@@ -286,7 +286,7 @@ public sealed class TimelineExportWithoutDatabaseTests(UnreachableDatabaseApp ap
 }
 
 /// <summary>The app pointed at a port where no PostgreSQL listens (and not migrating at start-up).</summary>
-public sealed class UnreachableDatabaseApp : TimelineApp
+public sealed class ExportWithoutDatabaseApp : TimelineApp
 {
     protected override string TestConnectionString => "Host=127.0.0.1;Port=1;Username=postgres;Database=none;Timeout=2";
 
