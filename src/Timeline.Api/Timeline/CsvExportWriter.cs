@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Timeline.Api.Events;
 
-namespace Timeline.Api.Timeline;
+namespace Timeline.Api.Exports;
 
 /// <summary>
 /// `csv`: RFC 4180 (CRLF line ends, a header row, fields quoted when they hold a comma, quote or line

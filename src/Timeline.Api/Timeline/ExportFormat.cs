@@ -1,6 +1,6 @@
 using Microsoft.Net.Http.Headers;
 
-namespace Timeline.Api.Timeline;
+namespace Timeline.Api.Exports;
 
 /// <summary>One format the timeline can be exported in.</summary>
 internal sealed record ExportFormat(string Name, string MediaType, string ContentType, string Extension, bool Inline)

@@ -4,7 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Timeline.Api.Events;
 
-namespace Timeline.Api.Timeline;
+namespace Timeline.Api.Exports;
 
 /// <summary>One row of the export query: the event document PostgreSQL built, and what some formats need beside it.</summary>
 internal readonly record struct ExportRow(string Json, string Id, double? Lon, double? Lat);

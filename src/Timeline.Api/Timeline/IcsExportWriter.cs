@@ -4,7 +4,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Timeline.Api.Events;
 
-namespace Timeline.Api.Timeline;
+namespace Timeline.Api.Exports;
 
 /// <summary>
 /// `ics`: an RFC 5545 calendar with one all-day VEVENT per event. Day precision covers the event's days;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Timeline.Api.Events;
 
-namespace Timeline.Api.Timeline;
+namespace Timeline.Api.Exports;
 
 // The JSON shapes of the exports. The events themselves are event_document() from the database,
 // byte for byte what GET /v1/events/{id} answers; these records document the rest.

@@ -4,7 +4,9 @@ using Npgsql;
 using Timeline.Api.Events;
 using Timeline.Api.Infrastructure;
 
-namespace Timeline.Api.Timeline;
+// The folder is Timeline/ (the feature); the namespace is Exports, because a namespace named Timeline
+// inside Timeline.Api would shadow the root namespace and break every `Timeline.Api.…` qualified name.
+namespace Timeline.Api.Exports;
 
 internal static class TimelineEndpoints
 {

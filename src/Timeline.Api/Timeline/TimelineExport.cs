@@ -7,7 +7,7 @@ using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Timeline.Api.Events;
 
-namespace Timeline.Api.Timeline;
+namespace Timeline.Api.Exports;
 
 /// <summary>
 /// The streamed export: rows come from an NpgsqlDataReader in sequential access and go straight into the

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Timeline.Api.Events;
 
-namespace Timeline.Api.Timeline;
+namespace Timeline.Api.Exports;
 
 /// <summary>
 /// `timelinejs`: Knight Lab's TimelineJS JSON (https://timeline.knightlab.com/docs/json-format.html).

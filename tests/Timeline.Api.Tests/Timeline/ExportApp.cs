@@ -4,7 +4,7 @@ using Dapper;
 using Timeline.Api.Events;
 using Timeline.Api.Tests.Infrastructure;
 
-namespace Timeline.Api.Tests.Timeline;
+namespace Timeline.Api.Tests.Exports;
 
 /// <summary>
 /// The app with a few export-specific events added to its own database: Unicode in every field

@@ -4,9 +4,9 @@ using System.Text.Json;
 using CsvHelper;
 using Timeline.Api.Events;
 using Timeline.Api.Tests.Infrastructure;
-using Timeline.Api.Timeline;
+using Timeline.Api.Exports;
 
-namespace Timeline.Api.Tests.Timeline;
+namespace Timeline.Api.Tests.Exports;
 
 /// <summary>One exported event as the tests compare them across formats.</summary>
 public sealed record ExportedEvent(string Id, string Title);

@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Timeline.Api.Tests.Infrastructure;
-using Timeline.Api.Timeline;
+using Timeline.Api.Exports;
 
-namespace Timeline.Api.Tests.Timeline;
+namespace Timeline.Api.Tests.Exports;
 
 public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp>
 {
