@@ -1,7 +1,7 @@
 using Timeline.Api.Events;
+using Timeline.Api.Exports;
 using Timeline.Api.Health;
 using Timeline.Api.Infrastructure;
-using Timeline.Api.Exports;
 
 var builder = WebApplication.CreateBuilder(args);
 
