@@ -4,6 +4,7 @@ using Timeline.Api.Auth;
 using Timeline.Api.Changes;
 using Timeline.Api.Editing;
 using Timeline.Api.Events;
+using Timeline.Api.Exports;
 using Timeline.Api.Health;
 using Timeline.Api.Infrastructure;
 using Timeline.Api.Page;
@@ -35,6 +36,10 @@ builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAn
 var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
+if (app.Configuration.GetValue<bool>("Timeline:MigrateOnly"))
+{
+    return 0; // scripts/synthetic.sh: migrate a fresh database with the app's own migrator, then stop
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -47,6 +52,7 @@ app.MapHealth();
 app.MapEvents();
 app.MapActors();
 app.MapVocabularies();
+app.MapTimeline();
 app.MapEscalationStats();
 app.MapEventWrites();
 app.MapActorWrites();

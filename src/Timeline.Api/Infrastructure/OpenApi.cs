@@ -46,6 +46,7 @@ internal static class OpenApi
         ["Events"] = "The timeline itself: events by date window and filters, and each event with its actors, sources, quotes, claims and relations.",
         ["Actors"] = "People, states, organisations and alliances, and the events they take part in.",
         ["Vocabularies"] = "The values the event filters accept, with event counts, for drop-downs: tags, kinds and the escalation ladder.",
+        ["Timeline"] = "The whole (filtered) timeline in one streamed response, for journalists: JSON, NDJSON, CSV, TimelineJS, iCalendar or GeoJSON.",
         ["Statistics"] = "The escalation curve: events, highest and mean level and kinds per day, week or month, without gaps.",
         ["Editing"] = "Writes for editors with an API key: create, revise (If-Match) and retract events; create and revise actors.",
         ["History"] = "What changed and why: each event's revisions with full snapshots, and the change feed for syncing.",

@@ -1,0 +1,199 @@
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Timeline.Api.Events;
+
+namespace Timeline.Api.Exports;
+
+/// <summary>One row of the export query: the event document PostgreSQL built, and what some formats need beside it.</summary>
+internal readonly record struct ExportRow(string Json, string Id, double? Lon, double? Lat);
+
+/// <summary>What an export says about itself before its events.</summary>
+internal sealed record ExportHeader(string Title, DateTimeOffset GeneratedAt, TimelineFilters Filters, long DataVersion, string BaseUrl)
+{
+    public string EventUrl(string id) => $"{BaseUrl}/v1/events/{Uri.EscapeDataString(id)}";
+}
+
+/// <summary>
+/// Writes one format straight into the response's PipeWriter. Writers are synchronous and only fill the
+/// pipe; the export loop flushes it (and so hands bytes to the socket) whenever <see cref="Unflushed"/>
+/// grows past a threshold. Counting our own bytes matters: Utf8JsonWriter commits small chunks to the
+/// pipe on its own, so its BytesPending stays small while the pipe keeps growing (see
+/// /work/shared/notes/performance.md).
+/// </summary>
+internal abstract class ExportWriter(PipeWriter pipe)
+{
+    private long _flushedAt;
+
+    protected PipeWriter Pipe { get; } = pipe;
+
+    /// <summary>Bytes handed to the pipe since the start.</summary>
+    protected abstract long Committed { get; }
+
+    public long Unflushed => Committed - _flushedAt;
+
+    public void MarkFlushed() => _flushedAt = Committed;
+
+    public abstract void Start(ExportHeader header);
+
+    public abstract void Event(ExportRow row);
+
+    public abstract void End(int count);
+
+    public static ExportWriter For(ExportFormat format, PipeWriter pipe) => format.Name switch
+    {
+        "json" => new JsonDocumentWriter(pipe),
+        "ndjson" => new NdjsonWriter(pipe),
+        "csv" => new CsvExportWriter(pipe),
+        "timelinejs" => new TimelineJsWriter(pipe),
+        "ics" => new IcsExportWriter(pipe),
+        "geojson" => new GeoJsonWriter(pipe),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format.Name, "No writer for this format."),
+    };
+
+    /// <summary>Full event from its document, for the formats that rearrange it (CSV, TimelineJS, iCalendar).</summary>
+    protected static EventDetail Parse(ExportRow row) =>
+        JsonSerializer.Deserialize(row.Json, TimelineJsonContext.Default.EventDetail)
+        ?? throw new InvalidOperationException($"Event {row.Id} has an empty document.");
+}
+
+/// <summary>Base for the JSON formats: a Utf8JsonWriter on the pipe, flushed into it after every event.</summary>
+internal abstract class JsonExportWriter(PipeWriter pipe) : ExportWriter(pipe)
+{
+    // Raw UTF-8 for Cyrillic, Arabic and the rest rather than \u escapes: smaller and readable; still valid JSON.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    protected Utf8JsonWriter Json { get; } = new(pipe, Options);
+
+    protected override long Committed => Json.BytesCommitted;
+
+    protected void Commit() => Json.Flush();
+}
+
+/// <summary>`json`: {title, generatedAt, filters, dataVersion, events: [...], count}.</summary>
+internal sealed class JsonDocumentWriter(PipeWriter pipe) : JsonExportWriter(pipe)
+{
+    public override void Start(ExportHeader header)
+    {
+        Json.WriteStartObject();
+        Json.WriteString("title", header.Title);
+        Json.WriteString("generatedAt", header.GeneratedAt);
+        Json.WritePropertyName("filters");
+        JsonSerializer.Serialize(Json, header.Filters, TimelineJsonContext.Default.TimelineFilters);
+        Json.WriteNumber("dataVersion", header.DataVersion);
+        Json.WriteStartArray("events");
+        Commit();
+    }
+
+    public override void Event(ExportRow row)
+    {
+        Json.WriteRawValue(row.Json, skipInputValidation: true);
+        Commit();
+    }
+
+    public override void End(int count)
+    {
+        Json.WriteEndArray();
+        Json.WriteNumber("count", count);
+        Json.WriteEndObject();
+        Commit();
+    }
+}
+
+/// <summary>`ndjson`: one event document per line, nothing else.</summary>
+internal sealed class NdjsonWriter(PipeWriter pipe) : ExportWriter(pipe)
+{
+    private long _written;
+
+    protected override long Committed => _written;
+
+    public override void Start(ExportHeader header) { }
+
+    public override void Event(ExportRow row)
+    {
+        // jsonb's text form is one line: no newline can appear inside a document.
+        _written += Pipe.WriteUtf8(row.Json);
+        _written += Pipe.WriteUtf8("\n");
+    }
+
+    public override void End(int count) { }
+}
+
+/// <summary>`geojson`: an RFC 7946 FeatureCollection; the query only passes events with coordinates.</summary>
+internal sealed class GeoJsonWriter(PipeWriter pipe) : JsonExportWriter(pipe)
+{
+    public override void Start(ExportHeader header)
+    {
+        Json.WriteStartObject();
+        Json.WriteString("type", "FeatureCollection");
+        Json.WriteStartArray("features");
+        Commit();
+    }
+
+    public override void Event(ExportRow row)
+    {
+        if (row.Lon is not { } lon || row.Lat is not { } lat)
+        {
+            return;
+        }
+        Json.WriteStartObject();
+        Json.WriteString("type", "Feature");
+        Json.WriteString("id", row.Id);
+        Json.WriteStartObject("geometry");
+        Json.WriteString("type", "Point");
+        Json.WriteStartArray("coordinates");
+        Json.WriteNumberValue(lon); // RFC 7946: longitude first
+        Json.WriteNumberValue(lat);
+        Json.WriteEndArray();
+        Json.WriteEndObject();
+        Json.WritePropertyName("properties");
+        Json.WriteRawValue(row.Json, skipInputValidation: true);
+        Json.WriteEndObject();
+        Commit();
+    }
+
+    public override void End(int count)
+    {
+        Json.WriteEndArray();
+        Json.WriteEndObject();
+        Commit();
+    }
+}
+
+internal static class PipeText
+{
+    /// <summary>Encodes text as UTF-8 straight into the pipe's buffer; returns the bytes written.</summary>
+    public static int WriteUtf8(this PipeWriter pipe, ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return 0;
+        }
+        var span = pipe.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        var n = Encoding.UTF8.GetBytes(text, span);
+        pipe.Advance(n);
+        return n;
+    }
+
+    /// <summary>Minimal HTML escaping for TimelineJS text (it renders HTML); leaves every other character as it is.</summary>
+    public static string Html(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return "";
+        if (text.AsSpan().IndexOfAny("&<>\"'") < 0) return text;
+        var sb = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '&': sb.Append("&amp;"); break;
+                case '<': sb.Append("&lt;"); break;
+                case '>': sb.Append("&gt;"); break;
+                case '"': sb.Append("&quot;"); break;
+                case '\'': sb.Append("&#39;"); break;
+                default: sb.Append(c); break;
+            }
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Timeline.Api.Events;
+using Timeline.Api.Infrastructure;
+
+// The folder is Timeline/ (the feature); the namespace is Exports, because a namespace named Timeline
+// inside Timeline.Api would shadow the root namespace and break every `Timeline.Api.…` qualified name.
+namespace Timeline.Api.Exports;
+
+internal static class TimelineEndpoints
+{
+    public static void MapTimeline(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/timeline", GetTimeline)
+            .WithTags("Timeline")
+            .WithName("GetTimeline")
+            .WithSummary("Export the whole (filtered) timeline in one streamed response")
+            .WithDescription("""
+                Every event matching the filters (the same as GET /v1/events), oldest first, streamed in one response.
+                Formats, by `format=` or the Accept header:
+                `json` (default; application/json) a document with title, generatedAt, the filters applied, dataVersion, then every event exactly as GET /v1/events/{id} gives it, then count;
+                `ndjson` (application/x-ndjson) one event per line;
+                `csv` (text/csv) RFC 4180, one row per event, columns listed in the README, cells that could start a spreadsheet formula prefixed with an apostrophe;
+                `timelinejs` (by `format=` only) Knight Lab's TimelineJS JSON: point TimelineJS at this URL;
+                `ics` (text/calendar) an RFC 5545 calendar of all-day events to subscribe to;
+                `geojson` (application/geo+json) an RFC 7946 FeatureCollection of the events with coordinates.
+                Retracted events are left out unless `includeRetracted=true`. An unknown format is a 406.
+                A failure after the response has started aborts the connection, so a cut-off export never looks complete.
+                """)
+            .Validate<EventFilter>()
+            .AddEndpointFilter(ExportFormat.NegotiateFilter)
+            .WithDatasetConditionalGet()
+            .ProducesProblem(StatusCodes.Status406NotAcceptable)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer(TimelineOpenApi.AddExamples);
+    }
+
+    internal static TimelineExport GetTimeline(
+        [AsParameters] EventFilter filter,
+        [FromQuery(Name = "format"), Description("`json` (default), `ndjson`, `csv`, `timelinejs`, `ics` or `geojson`. Overrides the Accept header.")]
+        string? format,
+        HttpContext http, NpgsqlDataSource db, TimeProvider clock, ILogger<TimelineExport> log) =>
+        // The negotiation filter has answered 406 already when no format fits.
+        new(filter, ExportFormat.Negotiate(http.Request)!, db, clock, log);
+}

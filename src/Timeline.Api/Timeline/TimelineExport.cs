@@ -1,0 +1,139 @@
+using System.Data;
+using System.Reflection;
+using System.Text;
+using Dapper;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Net.Http.Headers;
+using Npgsql;
+using Timeline.Api.Events;
+
+namespace Timeline.Api.Exports;
+
+/// <summary>
+/// The streamed export: rows come from an NpgsqlDataReader in sequential access and go straight into the
+/// response's PipeWriter, which is flushed to the socket every <see cref="FlushThreshold"/> bytes; a
+/// flush waits while the client is slower than us, so memory stays flat however many events match.
+///
+/// Failures: until the first byte is sent (the connection, the query's start) an exception reaches the
+/// exception handler, so a database outage is a 503 problem. After it the status line is gone; the
+/// export then aborts the connection, so the client sees a truncated response (no final chunk) instead
+/// of a body that looks complete. A client that goes away cancels the query on the server.
+/// </summary>
+internal sealed class TimelineExport(EventFilter filter, ExportFormat format, NpgsqlDataSource db, TimeProvider clock, ILogger log)
+    : IResult, IEndpointMetadataProvider
+{
+    public const int FlushThreshold = 32 * 1024;
+    public const string Title = "Timeline of escalation events: the war in Ukraine and the Russia–NATO confrontation";
+
+    // The filter and the sort run in the inner query; documents are built above it, row by row as the
+    // rows leave in order. Written flat, PostgreSQL builds every document below the sort, before the first row.
+    private const string InnerSql = "select e.* from events e where true";
+    private const string OuterSqlStart = "select event_document(e)::text as json, e.slug, e.longitude, e.latitude from (";
+    private const string OuterSqlEnd = ") e order by e.occurred_on, e.id";
+
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        var ct = http.RequestAborted;
+        var (sql, args) = BuildQuery();
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        // One snapshot for the version stamp and the rows, so the stamp says exactly what was exported.
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        // JIT would compile at the first row (delaying the first byte) and cannot reach into event_document().
+        var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+            "set local jit = off; select version from dataset_version", transaction: tx, cancellationToken: ct));
+
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        foreach (var name in args.ParameterNames)
+        {
+            cmd.Parameters.AddWithValue(name, args.Get<object>(name));
+        }
+        await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+
+        var response = http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = format.ContentType;
+        response.Headers.ContentDisposition = new ContentDispositionHeaderValue(format.Inline ? "inline" : "attachment")
+        {
+            FileName = FileName(filter, format),
+        }.ToString();
+        response.Headers.XContentTypeOptions = "nosniff";
+
+        var header = new ExportHeader(Title, clock.GetUtcNow(), TimelineFilters.Of(filter), version,
+            $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}");
+        var writer = ExportWriter.For(format, response.BodyWriter);
+        var finished = false;
+        try
+        {
+            writer.Start(header);
+            if (!await FlushAsync(response, writer, ct)) return;
+
+            var count = 0;
+            while (await reader.ReadAsync(ct))
+            {
+                var row = new ExportRow(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    await reader.IsDBNullAsync(2, ct) ? null : reader.GetDouble(2),
+                    await reader.IsDBNullAsync(3, ct) ? null : reader.GetDouble(3));
+                writer.Event(row);
+                count++;
+                if (writer.Unflushed >= FlushThreshold && !await FlushAsync(response, writer, ct)) return;
+            }
+            writer.End(count);
+            finished = await FlushAsync(response, writer, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away; the finally block stops the query.
+        }
+        catch (Exception ex) when (response.HasStarted)
+        {
+            log.LogWarning(ex, "Timeline export ({Format}) failed after the response had started; aborting the connection", format.Name);
+            http.Abort();
+        }
+        finally
+        {
+            if (!finished)
+            {
+                // Otherwise disposing the reader would read the remaining rows to the end.
+                try { cmd.Cancel(); } catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException) { }
+            }
+        }
+    }
+
+    /// <summary>Hands what the writer produced to the socket; false when the client is gone.</summary>
+    private static async ValueTask<bool> FlushAsync(HttpResponse response, ExportWriter writer, CancellationToken ct)
+    {
+        var result = await response.BodyWriter.FlushAsync(ct);
+        writer.MarkFlushed();
+        return !result.IsCanceled && !result.IsCompleted;
+    }
+
+    private (string Sql, DynamicParameters Args) BuildQuery()
+    {
+        var inner = new StringBuilder(InnerSql);
+        var args = new DynamicParameters();
+        filter.AppendPredicates(inner, args);
+        if (format == ExportFormat.GeoJson)
+        {
+            inner.Append(" and e.latitude is not null");
+        }
+        inner.Append(" order by e.occurred_on, e.id");
+        return (OuterSqlStart + inner + OuterSqlEnd, args);
+    }
+
+    /// <summary>timeline.csv, timeline-2025-08-01-to-2025-08-31.ics, timeline-from-2024-01-01.geojson …</summary>
+    internal static string FileName(EventFilter filter, ExportFormat format)
+    {
+        var name = new StringBuilder("timeline");
+        if (filter.From is { } from && filter.To is { } to) name.Append($"-{from:yyyy-MM-dd}-to-{to:yyyy-MM-dd}");
+        else if (filter.From is { } f) name.Append($"-from-{f:yyyy-MM-dd}");
+        else if (filter.To is { } t) name.Append($"-to-{t:yyyy-MM-dd}");
+        return name.Append('.').Append(format.Extension).ToString();
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(TimelineDocument),
+            [.. ExportFormat.All.Select(f => f.MediaType).Distinct()]));
+}
