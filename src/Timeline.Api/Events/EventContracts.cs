@@ -2,8 +2,8 @@ using System.ComponentModel;
 
 namespace Timeline.Api.Events;
 
-// The public shapes of an event. The JSON itself is built by event_summary() and event_document()
-// in db/migrations/0002_event_documents.sql; these records document it and let tests read it strictly.
+// The public shapes of an event. The JSON itself is built by event_summary() (db/migrations/0002_event_documents.sql)
+// and the event_documents view (0006_event_documents_view.sql); these records document it and let tests read it strictly.
 
 /// <summary>When an event happened, at the precision the sources support.</summary>
 internal sealed record EventDate(

@@ -109,7 +109,7 @@ internal static class EventEndpoints
         return $"{request.PathBase}{request.Path}?{string.Join('&', query)}";
     }
 
-    private const string DetailSql = "select event_document(e)::text as json, e.version from events e where e.slug = @id";
+    private const string DetailSql = "select d.document::text as json, d.version from event_documents d where d.slug = @id";
 
     internal static async Task<Results<JsonText<EventDetail>, StatusCodeHttpResult, ProblemHttpResult>> GetEvent(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace Timeline.Api.Infrastructure;
 
 /// <summary>
-/// A 200 whose body is JSON that PostgreSQL already built (see db/migrations/0002_event_documents.sql):
+/// A 200 whose body is JSON that PostgreSQL already built (see db/migrations/0002_event_documents.sql and 0006):
 /// it is written as it is, without a round trip through objects. <typeparamref name="T"/> is the
 /// contract it follows, declared in OpenAPI; tests deserialize bodies into it strictly, so the SQL
 /// and the declared contract cannot drift apart unnoticed.
