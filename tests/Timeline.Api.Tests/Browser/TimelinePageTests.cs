@@ -20,7 +20,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
         await WaitForViewAsync(page, "");
 
         var stats = await app.GetJsonAsync<EscalationStats>("/v1/stats/escalation");
-        var events = await app.GetAllEventsAsync("");
+        var events = await app.WalkEventsAsync("");
         Assert.True(events.Count >= 40, $"expected the curated set, got {events.Count} events");
         Assert.Equal(events.Count, stats.TotalEvents);
 
@@ -64,7 +64,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
     [Fact]
     public async Task FilteringByDateAndKindChangesTheListAndTheChart()
     {
-        var all = await app.GetAllEventsAsync("");
+        var all = await app.WalkEventsAsync("");
         var from = all[all.Count / 4].Date.Start;
         var to = all[3 * all.Count / 4].Date.Start;
         var kind = all.Where(e => e.Date.Start >= from && e.Date.Start <= to).GroupBy(e => e.Kind).OrderByDescending(g => g.Count()).First().Key;
@@ -82,7 +82,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
         await WaitForViewAsync(page, query);
 
         Assert.EndsWith($"#/?{query}", page.Url, StringComparison.Ordinal);
-        var expected = await app.GetAllEventsAsync(query);
+        var expected = await app.WalkEventsAsync(query);
         Assert.NotEmpty(expected);
         Assert.True(expected.Count < all.Count, "the filters leave events out");
         var ids = await page.Locator("#event-list > li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.id)");
@@ -97,7 +97,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
     [Fact]
     public async Task LoadMorePagesThroughEveryEvent()
     {
-        var all = await app.GetAllEventsAsync("");
+        var all = await app.WalkEventsAsync("");
         var page = await app.NewPageAsync();
         await page.GotoAsync("/");
         await WaitForViewAsync(page, "");
@@ -181,7 +181,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
     [Fact]
     public async Task DeepLinkRestoresTheEventAndTheFilters()
     {
-        var all = await app.GetAllEventsAsync("");
+        var all = await app.WalkEventsAsync("");
         var target = all[all.Count / 2];
         var from = all[all.Count / 3].Date.Start;
         var query = $"from={from:yyyy-MM-dd}&kind={target.Kind}&bucket=week";
@@ -195,7 +195,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
         await Expect(page.GetByLabel("From", new() { Exact = true })).ToHaveValueAsync($"{from:yyyy-MM-dd}");
         await Expect(page.GetByLabel("Kind", new() { Exact = true })).ToHaveValueAsync(target.Kind);
         await Expect(page.GetByLabel("One bar per", new() { Exact = true })).ToHaveValueAsync("week");
-        var expected = await app.GetAllEventsAsync(query);
+        var expected = await app.WalkEventsAsync(query);
         Assert.Equal(expected.Take(PageSize).Select(e => e.Id),
             await page.Locator("#event-list > li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.id)"));
         var stats = await app.GetJsonAsync<EscalationStats>($"/v1/stats/escalation?{query}");
@@ -240,7 +240,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
         Assert.True(chart is not null && chart.Y < 812, "the chart starts on the first screen");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserApp.ArtifactsFolder, "timeline-page-phone.png") });
 
-        var first = (await app.GetAllEventsAsync("")).First();
+        var first = (await app.WalkEventsAsync("")).First();
         await page.GotoAsync($"/#/events/{first.Id}");
         await Expect(page.Locator($"#event .event-detail[data-id='{first.Id}']")).ToBeVisibleAsync();
         Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 375, "the event view scrolls sideways at 375px");
@@ -286,7 +286,7 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
 
     private async Task<EventDetail?> FindEventAsync(Func<EventDetail, bool> wanted)
     {
-        foreach (var e in await app.GetAllEventsAsync(""))
+        foreach (var e in await app.WalkEventsAsync(""))
         {
             var detail = await app.GetJsonAsync<EventDetail>($"/v1/events/{e.Id}");
             if (wanted(detail)) return detail;

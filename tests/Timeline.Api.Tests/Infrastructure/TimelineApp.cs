@@ -81,20 +81,6 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
         return JsonSerializer.Deserialize<T>(body, Strict)!;
     }
 
-    /// <summary>Every event matching the filters (a query string without '?'), walking all pages of /v1/events.</summary>
-    internal async Task<List<Timeline.Api.Events.EventSummary>> GetAllEventsAsync(string filters)
-    {
-        var all = new List<Timeline.Api.Events.EventSummary>();
-        string? cursor = null;
-        do
-        {
-            var page = await GetJsonAsync<Timeline.Api.Events.EventPage>($"/v1/events?limit=100&{filters}{(cursor is null ? "" : "&cursor=" + cursor)}");
-            all.AddRange(page.Items);
-            cursor = page.NextCursor;
-        } while (cursor is not null);
-        return all;
-    }
-
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();

@@ -53,7 +53,7 @@ public sealed class EscalationStatsTests(TimelineApp app) : IClassFixture<Timeli
     [InlineData("includeRetracted=true")]
     public async Task BucketsAgreeWithTheEventListForTheSameFilters(string filters)
     {
-        var events = await app.GetAllEventsAsync(filters);
+        var events = await app.WalkEventsAsync(filters);
         var stats = await app.GetJsonAsync<EscalationStats>($"/v1/stats/escalation?bucket=month&{filters}");
 
         Assert.Equal(events.Count, stats.TotalEvents);

@@ -72,24 +72,6 @@ public sealed class ExportApp : TimelineApp
             """, new { UnicodeId, UnicodeTitle, UnicodeSummary, FormulaId, FormulaTitle, MonthId, YearId, SpanId, RetractedId });
     }
 
-    /// <summary>Every event id /v1/events gives for these filters, following the pages to the end.</summary>
-    internal async Task<List<EventSummary>> ListAllAsync(string query)
-    {
-        using var client = CreateClient();
-        var all = new List<EventSummary>();
-        string? url = $"/v1/events?limit=100&{query}";
-        for (var pages = 0; url is not null && pages < 1000; pages++)
-        {
-            using var response = await client.GetAsync(url);
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode, $"GET {url}: {(int)response.StatusCode} {body}");
-            var page = JsonSerializer.Deserialize<EventPage>(body, Strict)!;
-            all.AddRange(page.Items);
-            url = page.NextCursor is null ? null : $"/v1/events?limit=100&{query}&cursor={page.NextCursor}";
-        }
-        return all;
-    }
-
     /// <summary>GET the export and return the response with its body read as bytes.</summary>
     public async Task<(HttpResponseMessage Response, byte[] Body)> ExportAsync(string query, string? accept = null)
     {

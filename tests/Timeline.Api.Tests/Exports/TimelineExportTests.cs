@@ -24,7 +24,7 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
     [MemberData(nameof(FormatsAndFilters))]
     public async Task ExportingGivesTheSameEventsInTheSameOrderAsTheEventListPagedToTheEnd(string format, string filters)
     {
-        var listed = await app.ListAllAsync(filters);
+        var listed = await app.WalkEventsAsync(filters);
         var expected = format == "geojson" ? listed.Where(e => e.Location?.Lat is not null).ToList() : listed;
 
         var (response, body) = await app.ExportAsync($"format={format}&{filters}");
@@ -271,7 +271,7 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
     }
 }
 
-public sealed class TimelineExportWithoutDatabaseTests(ExportWithoutDatabaseApp app) : IClassFixture<ExportWithoutDatabaseApp>
+public sealed class TimelineExportWithoutDatabaseTests(UnreachableDatabaseApp app) : IClassFixture<UnreachableDatabaseApp>
 {
     [Fact]
     public async Task ExportingWhileTheDatabaseIsDownReturnsServiceUnavailableProblem()
@@ -282,17 +282,5 @@ public sealed class TimelineExportWithoutDatabaseTests(ExportWithoutDatabaseApp 
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("database", problem.Detail, StringComparison.OrdinalIgnoreCase);
         Assert.NotNull(response.Headers.RetryAfter);
-    }
-}
-
-/// <summary>The app pointed at a port where no PostgreSQL listens (and not migrating at start-up).</summary>
-public sealed class ExportWithoutDatabaseApp : TimelineApp
-{
-    protected override string TestConnectionString => "Host=127.0.0.1;Port=1;Username=postgres;Database=none;Timeout=2";
-
-    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Timeline:MigrateOnStart", "false");
     }
 }

@@ -4,8 +4,6 @@ using Npgsql;
 using Timeline.Api.Events;
 using Timeline.Api.Infrastructure;
 
-// The folder is Timeline/ (the feature); the namespace is Exports, because a namespace named Timeline
-// inside Timeline.Api would shadow the root namespace and break every `Timeline.Api.…` qualified name.
 namespace Timeline.Api.Exports;
 
 internal static class TimelineEndpoints
