@@ -64,6 +64,9 @@ internal abstract class EventFieldsValidator<T> : BodyValidator<T> where T : IEv
             a.RuleFor(x => x.Role).OneOf(Vocabulary.Roles);
         });
 
+        // Journalists cite us: an event nobody can trace back to a source is not published.
+        RuleFor(e => e.Sources).NotEmpty().WithMessage(
+            "An event needs at least one source: list its id in 'sources' (and define a new one in 'newSources').");
         RuleFor(e => e.Sources).Must(s => s is null || s.Length <= MaxItems).WithMessage($"At most {MaxItems} sources.")
             .Must(s => s is null || s.Distinct(StringComparer.Ordinal).Count() == s.Length).WithMessage("'sources' must not list a source twice.");
         RuleForEach(e => e.Sources).Slug();

@@ -50,6 +50,7 @@ public sealed class EventWriteValidationTests(EditingApp app) : IClassFixture<Ed
         { "quotes", "[{\"text\":\"x\",\"speaker\":\"t-person-c\",\"language\":\"en\",\"source\":\"not-cited\"}]", "quotes[0]", "event's 'sources'" },
         { "newSources", "[{\"id\":\"t-new\",\"title\":\"x\",\"language\":\"en\",\"url\":\"ftp://example.org/a\"}]", "newSources[0].url", "https://" },
         { "newSources", "[{\"id\":\"t-new\",\"title\":\"x\",\"language\":\"en\",\"url\":\"javascript:alert(1)\"}]", "newSources[0].url", "http://" },
+        { "sources", "[]", "sources", "at least one source" },
         { "newSources", "[{\"id\":\"t-unlisted\",\"title\":\"x\",\"language\":\"en\"}]", "newSources[0]", "listed in 'sources'" },
     };
 
@@ -75,7 +76,7 @@ public sealed class EventWriteValidationTests(EditingApp app) : IClassFixture<Ed
         using var client = app.Editor();
         using var response = await client.SendAsync(EditingApp.Request(HttpMethod.Post, "/v1/events", new JsonObject(), idempotencyKey: "t-empty"));
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.Equal(["date", "escalation", "id", "kind", "summary", "title"], problem.Errors!.Keys.Order().ToArray());
+        Assert.Equal(["date", "escalation", "id", "kind", "sources", "summary", "title"], problem.Errors!.Keys.Order().ToArray());
     }
 
     [Theory]
