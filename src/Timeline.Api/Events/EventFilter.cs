@@ -28,7 +28,7 @@ internal sealed record EventFilter(
     int? MinLevel = null,
     [FromQuery(Name = "maxLevel")][property: Description("Highest escalation level, 0–7; not below `minLevel`.")]
     int? MaxLevel = null,
-    [FromQuery(Name = "q")][property: Description("Full-text search in title, summary and place (web-search syntax: words, \"phrases\", -exclusions, OR); at most 200 characters.")]
+    [FromQuery(Name = "q")][property: Description("Full-text search in title, summary and place (web-search syntax: words, \"phrases\", -exclusions, OR); accents are optional (`Przewodow` finds Przewodów); at most 200 characters.")]
     string? Q = null,
     [FromQuery(Name = "updatedSince")][property: Description("Only events created, revised or retracted after this instant (ISO 8601 with offset), for incremental sync.")]
     DateTimeOffset? UpdatedSince = null,
@@ -68,8 +68,9 @@ internal sealed record EventFilter(
         }
         if (!string.IsNullOrWhiteSpace(Q))
         {
-            // English stems ("warned" finds "warning") or exact words (names the stemmer would mangle).
-            sql.Append(" and (e.search @@ websearch_to_tsquery('english', @q) or e.search @@ websearch_to_tsquery('simple', @q))");
+            // English stems ("warned" finds "warning") or exact words without accents (names the stemmer
+            // would mangle, typed with or without diacritics); see db/migrations/0007.
+            sql.Append(" and (e.search @@ websearch_to_tsquery('english', @q) or e.search @@ websearch_to_tsquery('timeline_words', @q))");
             args.Add("q", Q.Trim());
         }
     }
