@@ -115,6 +115,9 @@ internal static class CuratedDataLoader
             }
         }
 
+        // The change feed's ordering lock, as every writer takes it before its revision (see EventWriter).
+        await conn.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(@FeedLock)",
+            new { Editing.EventWriter.FeedLock }, tx, cancellationToken: ct));
         await conn.ExecuteAsync(new CommandDefinition("""
             insert into revisions (event_id, version, action, changed_by, reason, snapshot)
             select e.id, e.version, 'created', @Editor, 'Loaded from the curated data set (db/curated/timeline.json).', event_document(e)

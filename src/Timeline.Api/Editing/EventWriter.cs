@@ -15,7 +15,7 @@ internal static class EventWriter
     // Taken just before a revision is inserted and held until commit: revision ids are then handed
     // out in commit order, so a change-feed reader that has seen id N never later finds a smaller id
     // appear. Writes are editorial and rare; serialising their last few milliseconds costs nothing.
-    private const long FeedLock = 7_345_190_220_116;
+    internal const long FeedLock = 7_345_190_220_116;
 
     public sealed record Written(string Json, int Version, bool Changed);
 
