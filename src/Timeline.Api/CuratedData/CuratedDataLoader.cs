@@ -142,15 +142,17 @@ internal static class CuratedDataLoader
     private sealed record CuratedSet(string Description, CuratedActor[] Actors, CuratedSource[] Sources, CuratedEvent[] Events);
     private sealed record CuratedActor(string Id, string Name, string Type, string? Country, string? WikidataQid, string? Description);
     private sealed record CuratedSource(string Id, string? Outlet, string Title, bool TitleIsDescriptive, string? Author,
-        string Language, DateOnly? PublishedOn, string? Url, string? Seed, string? Note);
+        string Language, DateOnly? PublishedOn, string? Url, string? Seed, string? Note, DateOnly? UrlCheckedOn = null);
     private sealed record CuratedEvent(string Id, string Title, string Summary, string Kind, CuratedDate Date, string? DateNote,
         CuratedLocation? Location, string[] Tags, CuratedEscalation Escalation, string? WikidataQid,
-        CuratedRole[] Actors, string[] Sources, CuratedQuote[] Quotes, CuratedClaim[] Claims, CuratedRelation[] Relations);
+        CuratedRole[] Actors, string[] Sources, CuratedQuote[] Quotes, CuratedClaim[] Claims, CuratedRelation[] Relations,
+        string[]? FormerIds = null, string? ChangeReason = null);
     private sealed record CuratedDate(DateOnly Start, DateOnly? End, string Precision, bool Approximate);
     private sealed record CuratedLocation(string? Place, string? Country, double? Lat, double? Lon);
     private sealed record CuratedEscalation(int Level, string Rationale);
     private sealed record CuratedRole(string Actor, string Role);
-    private sealed record CuratedQuote(string Text, string Speaker, string Language, string? Translation, string? Source, DateOnly? SaidOn);
+    private sealed record CuratedQuote(string Text, string Speaker, string Language, string? Translation, string? Source, DateOnly? SaidOn,
+        string? OriginalLanguage = null);
     private sealed record CuratedClaim(string Statement, string Status, string[] Claimants, string[] Sources);
     private sealed record CuratedRelation(string Type, string Target, string? Note);
 }
