@@ -36,4 +36,10 @@ ConnectionStrings__Timeline="Host=127.0.0.1;Port=$port;Username=postgres;Databas
 
 start=$(date +%s)
 sql -d "$db" -q -v events="$events" -v seed="$seed" -f scripts/synthetic.sql
+# Reads send each event's stored JSON: the app's own renderer (the one every write uses) renders the
+# rows the SQL above wrote, at start-up, then stops.
+ConnectionStrings__Timeline="Host=127.0.0.1;Port=$port;Username=postgres;Database=$db" \
+  Timeline__MigrateOnly=true Timeline__LoadCuratedData=false \
+  dotnet src/Timeline.Api/bin/Release/net10.0/Timeline.Api.dll >/dev/null
+sql -d "$db" -qc "vacuum analyze events"
 echo "$db ready in $(( $(date +%s) - start )) s" >&2

@@ -99,7 +99,7 @@ internal static class ActorEndpoints
                 select jsonb_agg(x.doc order by x.occurred_on desc, x.id desc)
                 from (select e.id, e.occurred_on,
                              jsonb_build_object('id', e.slug, 'title', e.title, 'kind', e.kind,
-                                                'date', event_summary(e) -> 'date',
+                                                'date', e.item_json::jsonb -> 'date',
                                                 'escalationLevel', e.escalation_level, 'roles', r.roles) as doc
                       from (select ea.event_id, array_agg(ea.role order by ea.role) as roles
                             from event_actors ea where ea.actor_id = a.id group by ea.event_id) r

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Data.Common;
 using System.Security.Claims;
 using Dapper;
 using FluentValidation;
@@ -8,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Timeline.Api.Auth;
 using Timeline.Api.Editing;
+using Timeline.Api.Events;
 using Timeline.Api.Infrastructure;
 
 namespace Timeline.Api.Actors;
@@ -176,13 +176,20 @@ internal static class ActorWriteEndpoints
             return (current is null ? WriteRejectedException.NotFound("Actor", id, "/v1/actors") : WriteRejectedException.Stale(id, current.Value)).ToProblem();
         }
         var json = await AppendRevisionAsync(conn, tx, updated.Id, "revised", user.EditorName(), request.Reason, ct);
+        // Every event that names the actor shows its name and type: their stored JSON changes with it.
+        var events = await conn.QueryAsync<long>(new CommandDefinition("""
+            select event_id from event_actors where actor_id = @id
+            union select event_id from quotes where speaker_id = @id
+            union select c.event_id from claim_claimants cc join claims c on c.id = cc.claim_id where cc.actor_id = @id
+            """, new { id = updated.Id }, tx, cancellationToken: ct));
+        await EventRenderer.StoreAsync(conn, tx, events, ct);
         await tx.CommitAsync(ct);
         datasetVersion.Invalidate();
         http.Response.SetETag(updated.Version);
         return new JsonText<WrittenActor>(json);
     }
 
-    private static async Task<string> AppendRevisionAsync(NpgsqlConnection conn, DbTransaction tx, long id, string action, string editor, string? reason, CancellationToken ct) =>
+    private static async Task<string> AppendRevisionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id, string action, string editor, string? reason, CancellationToken ct) =>
         await conn.ExecuteScalarAsync<string>(new CommandDefinition($"""
             insert into actor_revisions (actor_id, version, action, changed_by, reason, snapshot)
             select a.id, a.version, @action, @editor, @reason, {ActorJson} from actors a where a.id = @id

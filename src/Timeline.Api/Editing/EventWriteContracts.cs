@@ -40,7 +40,8 @@ internal sealed record NewSourceInput(
     [property: Description("ISO 639-1 language code, e.g. `en`.")] string? Language,
     DateOnly? PublishedOn,
     [property: Description("http(s) address, only when known: never invented.")] string? Url,
-    [property: Description("Editorial note about the source.")] string? Note);
+    [property: Description("Editorial note about the source.")] string? Note,
+    [property: Description("When `url` was seen serving the source's text, YYYY-MM-DD. Optional.")] DateOnly? UrlCheckedOn = null);
 
 /// <summary>Exact words, attributed to an actor.</summary>
 internal sealed record QuoteInput(
@@ -49,7 +50,8 @@ internal sealed record QuoteInput(
     [property: Description("ISO 639-1 code of the language of `text`.")] string? Language,
     [property: Description("English translation, when `text` is not in English.")] string? Translation,
     [property: Description("Id of the source the words come from; must be one of the event's `sources`.")] string? Source,
-    DateOnly? SaidOn);
+    DateOnly? SaidOn,
+    [property: Description("When `text` is the source's translation: ISO 639-1 code of the language the words were said in. Optional.")] string? OriginalLanguage = null);
 
 /// <summary>A statement about the event, who makes it and how far it is established.</summary>
 internal sealed record ClaimInput(

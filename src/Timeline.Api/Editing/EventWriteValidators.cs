@@ -84,6 +84,8 @@ internal abstract class EventFieldsValidator<T> : BodyValidator<T> where T : IEv
             s.RuleFor(x => x.PublishedOn).InclusiveBetween(Earliest, Latest)
                 .WithMessage($"'{{PropertyName}}' must be between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}.");
             s.RuleFor(x => x.Url).WebUrl();
+            s.RuleFor(x => x.UrlCheckedOn).Null().When(x => x.Url is null)
+                .WithMessage("'{PropertyName}' is only given with a 'url'.");
             s.RuleFor(x => x.Note).OptionalText(1000, multiline: true);
         });
         RuleForEach(e => e.NewSources).Must((e, s) => s?.Id is null || (e.Sources ?? []).Contains(s.Id, StringComparer.Ordinal))
@@ -96,6 +98,7 @@ internal abstract class EventFieldsValidator<T> : BodyValidator<T> where T : IEv
             q.RuleFor(x => x.Speaker).Slug();
             q.RuleFor(x => x.Language).Language();
             q.RuleFor(x => x.Translation).OptionalText(5000, multiline: true);
+            q.RuleFor(x => x.OriginalLanguage).Language().When(x => x.OriginalLanguage is not null);
             q.RuleFor(x => x.Source).Slug().When(x => x.Source is not null);
             q.RuleFor(x => x.SaidOn).InclusiveBetween(Earliest, Latest)
                 .WithMessage($"'{{PropertyName}}' must be between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}.");

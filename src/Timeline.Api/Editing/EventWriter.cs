@@ -1,12 +1,14 @@
-using System.Data.Common;
 using Dapper;
 using Npgsql;
+using Timeline.Api.Events;
 
 namespace Timeline.Api.Editing;
 
 /// <summary>
-/// The SQL of event writes. Each write is one transaction: the change, its links, and the revision
-/// that records it (who, when, why, the document as it now is). The version check is part of the
+/// The one writer of events: the API's writes and the curated-data loader both come here. Each write is
+/// one transaction: the change, its links, the stored JSON of every event whose document it changes
+/// (rendered by <see cref="EventRenderer"/>), and the revision that records it (who, when, why, the
+/// document as it now is). The version check is part of the
 /// UPDATE itself (<c>where version = @expected</c>), so of two writers holding the same version exactly
 /// one wins; the other updates no row and is told 412.
 /// </summary>
@@ -17,31 +19,58 @@ internal static class EventWriter
     // appear. Writes are editorial and rare; serialising their last few milliseconds costs nothing.
     internal const long FeedLock = 7_345_190_220_116;
 
+    /// <summary>The event's document as now stored, its version, and whether anything changed.</summary>
     public sealed record Written(string Json, int Version, bool Changed);
 
     public static async Task<Written> CreateAsync(NpgsqlDataSource db, CreateEventRequest r, string editor, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        var written = await CreateAsync(conn, tx, [(r.Id!, r)], editor, null, ct);
+        await tx.CommitAsync(ct);
+        return written[0];
+    }
+
+    public static async Task<Written> ReviseAsync(NpgsqlDataSource db, string slug, int[] expected, ReviseEventRequest r, string editor, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var written = await ReviseAsync(conn, tx, slug, expected, r, r.Reason, editor, ct);
+        await tx.CommitAsync(ct);
+        return written;
+    }
+
+    /// <summary>
+    /// Creates events in the caller's transaction: the API creates one, the curated loader many. Relations
+    /// may point at any event, those created in the same call included. Renders the new events and the
+    /// events they relate to (whose documents list the new relation), then records each one's revision.
+    /// </summary>
+    public static async Task<IReadOnlyList<Written>> CreateAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        IReadOnlyList<(string Slug, IEventFields Fields)> events, string editor, string? reason, CancellationToken ct)
+    {
         try
         {
-            var id = await conn.ExecuteScalarAsync<long?>(new CommandDefinition("""
-                insert into events (slug, title, summary, kind, occurred_on, occurred_until, date_precision, approximate, date_note,
-                                    place_name, country_code, latitude, longitude, tags, escalation_level, escalation_rationale, wikidata_qid)
-                values (@slug, @Title, @Summary, @Kind, @Start, @End, @Precision, @Approximate, @DateNote,
-                        @Place, @Country, @Lat, @Lon, @Tags, @Level, @Rationale, @WikidataQid)
-                on conflict (slug) do nothing
-                returning id
-                """, Columns(r, r.Id!), tx, cancellationToken: ct));
-            if (id is not { } eventId)
+            var ids = new long[events.Count];
+            for (var i = 0; i < events.Count; i++)
             {
-                throw new WriteRejectedException(StatusCodes.Status409Conflict, "Event id taken",
-                    $"An event with id '{r.Id}' exists already. Choose another id, or revise that event with PUT /v1/events/{r.Id}.");
+                var (slug, f) = events[i];
+                ids[i] = await conn.ExecuteScalarAsync<long?>(new CommandDefinition("""
+                    insert into events (slug, title, summary, kind, occurred_on, occurred_until, date_precision, approximate, date_note,
+                                        place_name, country_code, latitude, longitude, tags, escalation_level, escalation_rationale, wikidata_qid)
+                    values (@slug, @Title, @Summary, @Kind, @Start, @End, @Precision, @Approximate, @DateNote,
+                            @Place, @Country, @Lat, @Lon, @Tags, @Level, @Rationale, @WikidataQid)
+                    on conflict (slug) do nothing
+                    returning id
+                    """, Columns(f, slug), tx, cancellationToken: ct))
+                    ?? throw new WriteRejectedException(StatusCodes.Status409Conflict, "Event id taken",
+                        $"An event with id '{slug}' exists already. Choose another id, or revise that event with PUT /v1/events/{slug}.");
             }
-            await WriteLinksAsync(conn, tx, eventId, r.Id!, r, ct);
-            var json = await AppendRevisionAsync(conn, tx, eventId, "created", editor, null, ct);
-            await tx.CommitAsync(ct);
-            return new Written(json, 1, true);
+            for (var i = 0; i < events.Count; i++)
+            {
+                await WriteLinksAsync(conn, tx, ids[i], events[i].Slug, events[i].Fields, ct);
+            }
+            await EventRenderer.StoreAsync(conn, tx, ids.Concat(await NeighboursAsync(conn, tx, ids, ct)), ct);
+            return await AppendRevisionsAsync(conn, tx, ids, "created", editor, reason, ct);
         }
         catch (PostgresException e) when (WriteRejectedException.FromDatabase(e) is { } rejected)
         {
@@ -49,10 +78,14 @@ internal static class EventWriter
         }
     }
 
-    public static async Task<Written> ReviseAsync(NpgsqlDataSource db, string slug, int[] expected, ReviseEventRequest r, string editor, CancellationToken ct)
+    /// <summary>
+    /// Replaces an event's fields and links in the caller's transaction when its version is one of
+    /// <paramref name="expected"/>. Renders it and every event related to it before or after the change
+    /// (their documents show its title, date and the relation), then records the revision.
+    /// </summary>
+    public static async Task<Written> ReviseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string slug, int[] expected,
+        IEventFields r, string? reason, string editor, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
         try
         {
             var args = Columns(r, slug);
@@ -76,6 +109,8 @@ internal static class EventWriter
                     _ => WriteRejectedException.Stale(slug, current.Version),
                 };
             }
+            long[] self = [updated.Id];
+            var before = await NeighboursAsync(conn, tx, self, ct);
             await conn.ExecuteAsync(new CommandDefinition("""
                 delete from claim_sources where claim_id in (select id from claims where event_id = @id);
                 delete from claim_claimants where claim_id in (select id from claims where event_id = @id);
@@ -86,9 +121,8 @@ internal static class EventWriter
                 delete from event_relations where from_event_id = @id;
                 """, new { id = updated.Id }, tx, cancellationToken: ct));
             await WriteLinksAsync(conn, tx, updated.Id, slug, r, ct);
-            var json = await AppendRevisionAsync(conn, tx, updated.Id, "revised", editor, r.Reason, ct);
-            await tx.CommitAsync(ct);
-            return new Written(json, updated.Version, true);
+            await EventRenderer.StoreAsync(conn, tx, self.Concat(before).Concat(await NeighboursAsync(conn, tx, self, ct)), ct);
+            return (await AppendRevisionsAsync(conn, tx, self, "revised", editor, reason, ct))[0];
         }
         catch (PostgresException e) when (WriteRejectedException.FromDatabase(e) is { } rejected)
         {
@@ -118,9 +152,11 @@ internal static class EventWriter
                 }
                 throw current is null ? WriteRejectedException.NotFound("Event", slug, "/v1/events") : WriteRejectedException.Stale(slug, current.Version);
             }
-            var json = await AppendRevisionAsync(conn, tx, updated.Id, "retracted", editor, reason, ct);
+            // Related events show only the id, title and date, which a retraction leaves as they were.
+            await EventRenderer.StoreAsync(conn, tx, [updated.Id], ct);
+            var written = (await AppendRevisionsAsync(conn, tx, [updated.Id], "retracted", editor, reason, ct))[0];
             await tx.CommitAsync(ct);
-            return new Written(json, updated.Version, true);
+            return written;
         }
         catch (PostgresException e) when (WriteRejectedException.FromDatabase(e) is { } rejected)
         {
@@ -128,11 +164,19 @@ internal static class EventWriter
         }
     }
 
+    /// <summary>The events related to these, in either direction.</summary>
+    private static async Task<IEnumerable<long>> NeighboursAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long[] ids, CancellationToken ct) =>
+        await conn.QueryAsync<long>(new CommandDefinition("""
+            select to_event_id from event_relations where from_event_id = any(@ids)
+            union
+            select from_event_id from event_relations where to_event_id = any(@ids)
+            """, new { ids }, tx, cancellationToken: ct));
+
     private sealed record Current(int Version, string Status, string Json);
 
-    private static Task<Current?> CurrentAsync(NpgsqlConnection conn, DbTransaction tx, string slug, CancellationToken ct) =>
+    private static Task<Current?> CurrentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string slug, CancellationToken ct) =>
         conn.QuerySingleOrDefaultAsync<Current>(new CommandDefinition(
-            "select e.version, e.status, event_document(e)::text as json from events e where e.slug = @slug", new { slug }, tx, cancellationToken: ct));
+            "select e.version, e.status, e.document_json as json from events e where e.slug = @slug", new { slug }, tx, cancellationToken: ct));
 
     private static DynamicParameters Columns(IEventFields f, string slug)
     {
@@ -158,16 +202,16 @@ internal static class EventWriter
     }
 
     /// <summary>New sources, then actors, sources, quotes, claims and outgoing relations of the event.</summary>
-    private static async Task WriteLinksAsync(NpgsqlConnection conn, DbTransaction tx, long id, string slug, IEventFields f, CancellationToken ct)
+    private static async Task WriteLinksAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id, string slug, IEventFields f, CancellationToken ct)
     {
         foreach (var s in f.NewSources ?? [])
         {
             var created = await conn.ExecuteScalarAsync<long?>(new CommandDefinition("""
-                insert into sources (slug, outlet, title, title_is_descriptive, author, language, published_on, url, note)
-                values (@Id, @Outlet, @Title, @TitleIsDescriptive, @Author, @Language, @PublishedOn, @Url, @Note)
+                insert into sources (slug, outlet, title, title_is_descriptive, author, language, published_on, url, url_checked_on, note)
+                values (@Id, @Outlet, @Title, @TitleIsDescriptive, @Author, @Language, @PublishedOn, @Url, @UrlCheckedOn, @Note)
                 on conflict (slug) do nothing
                 returning id
-                """, new { s.Id, s.Outlet, s.Title, TitleIsDescriptive = s.TitleIsDescriptive ?? false, s.Author, s.Language, s.PublishedOn, s.Url, s.Note },
+                """, new { s.Id, s.Outlet, s.Title, TitleIsDescriptive = s.TitleIsDescriptive ?? false, s.Author, s.Language, s.PublishedOn, s.Url, s.UrlCheckedOn, s.Note },
                 tx, cancellationToken: ct));
             if (created is null)
             {
@@ -224,11 +268,11 @@ internal static class EventWriter
         {
             var q = quotes[i];
             await conn.ExecuteAsync(new CommandDefinition("""
-                insert into quotes (event_id, position, speaker_id, text, language, translation, source_id, said_on)
-                values (@id, @position, @speakerId, @Text, @Language, @Translation, @sourceId, @SaidOn)
+                insert into quotes (event_id, position, speaker_id, text, language, original_language, translation, source_id, said_on)
+                values (@id, @position, @speakerId, @Text, @Language, @OriginalLanguage, @Translation, @sourceId, @SaidOn)
                 """, new
             {
-                id, position = (short)i, speakerId = actors[q.Speaker!], q.Text, q.Language, q.Translation,
+                id, position = (short)i, speakerId = actors[q.Speaker!], q.Text, q.Language, q.OriginalLanguage, q.Translation,
                 sourceId = q.Source is null ? (long?)null : sources[q.Source], q.SaidOn,
             }, tx, cancellationToken: ct));
         }
@@ -253,7 +297,7 @@ internal static class EventWriter
         }
     }
 
-    private static async Task<Dictionary<string, long>> ResolveAsync(NpgsqlConnection conn, DbTransaction tx, string table, string[] slugs, CancellationToken ct)
+    private static async Task<Dictionary<string, long>> ResolveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string table, string[] slugs, CancellationToken ct)
     {
         if (slugs.Length == 0)
         {
@@ -265,14 +309,20 @@ internal static class EventWriter
         return rows.ToDictionary(r => r.Slug, r => r.Id, StringComparer.Ordinal);
     }
 
-    private static async Task<string> AppendRevisionAsync(NpgsqlConnection conn, DbTransaction tx, long id, string action, string editor, string? reason, CancellationToken ct)
+    /// <summary>Records each event's revision with its stored document as the snapshot; returns the documents.</summary>
+    private static async Task<IReadOnlyList<Written>> AppendRevisionsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long[] ids,
+        string action, string editor, string? reason, CancellationToken ct)
     {
         await conn.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(@FeedLock)", new { FeedLock }, tx, cancellationToken: ct));
-        return await conn.ExecuteScalarAsync<string>(new CommandDefinition("""
+        var rows = (await conn.QueryAsync<(long Id, string Json, int Version)>(new CommandDefinition("""
             insert into revisions (event_id, version, action, changed_at, changed_by, reason, snapshot)
-            select e.id, e.version, @action, clock_timestamp(), @editor, @reason, event_document(e) from events e where e.id = @id
-            returning snapshot::text
-            """, new { id, action, editor, reason }, tx, cancellationToken: ct))
-            ?? throw new InvalidOperationException($"Event {id} vanished inside its own transaction.");
+            select e.id, e.version, @action, clock_timestamp(), @editor, @reason, e.document_json::json
+            from events e join unnest(@ids) with ordinality as x(id, n) on e.id = x.id
+            order by x.n
+            returning event_id, snapshot::text, version
+            """, new { ids, action, editor, reason }, tx, cancellationToken: ct))).ToDictionary(r => r.Id);
+        return [.. ids.Select(id => rows.TryGetValue(id, out var r)
+            ? new Written(r.Json, r.Version, true)
+            : throw new InvalidOperationException($"Event {id} vanished inside its own transaction."))];
     }
 }

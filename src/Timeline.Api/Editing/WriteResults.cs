@@ -9,7 +9,7 @@ using Timeline.Api.Infrastructure;
 
 namespace Timeline.Api.Editing;
 
-/// <summary>A 201 whose body is JSON PostgreSQL built, with its Location; declares T in OpenAPI.</summary>
+/// <summary>A 201 whose body is an already written JSON document, with its Location; declares T in OpenAPI.</summary>
 internal sealed class CreatedJsonText<T>(string json, string location) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
 {
     public string Json { get; } = json;
@@ -19,7 +19,7 @@ internal sealed class CreatedJsonText<T>(string json, string location) : IResult
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.Headers.Location = Location;
-        return JsonText<T>.WriteAsync(httpContext, StatusCodes.Status201Created, Json);
+        return new JsonText<T>(Json).WriteAsync(httpContext, StatusCodes.Status201Created);
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>

@@ -2,8 +2,8 @@ using System.ComponentModel;
 
 namespace Timeline.Api.Events;
 
-// The public shapes of an event. The JSON itself is built by event_summary() (db/migrations/0002_event_documents.sql)
-// and the event_documents view (0006_event_documents_view.sql); these records document it and let tests read it strictly.
+// The public shapes of an event. EventRenderer serializes these records into the JSON every read sends
+// (stored per event, rendered on each change), so they are the one definition of it, and OpenAPI documents them.
 
 /// <summary>When an event happened, at the precision the sources support.</summary>
 internal sealed record EventDate(
@@ -53,13 +53,17 @@ internal sealed record EventActor(string Id, string Name, string Type, string? C
 /// <summary>A source the event rests on. `url` is given only when known, never made up.</summary>
 internal sealed record EventSource(string Id, string? Outlet, string Title,
     [property: Description("True when the title is our description of an untitled source, shown in brackets.")] bool TitleIsDescriptive,
-    string? Author, string Language, DateOnly? PublishedOn, string? Url);
+    string? Author, string Language, DateOnly? PublishedOn, string? Url,
+    [property: Description("When `url` was last seen serving this source's text; null when there is no URL or it was not recorded.")] DateOnly? UrlCheckedOn);
 
 /// <summary>A reference to an actor.</summary>
 internal sealed record ActorRef(string Id, string Name);
 
 /// <summary>Exact words, attributed.</summary>
-internal sealed record EventQuote(string Text, ActorRef Speaker, string Language, string? Translation,
+internal sealed record EventQuote(string Text, ActorRef Speaker,
+    [property: Description("ISO 639-1 code of the language of `text`.")] string Language,
+    [property: Description("When `text` is a translation published by the source: the language the words were said in. Null when `text` is the original.")] string? OriginalLanguage,
+    string? Translation,
     [property: Description("Id of the source (in `sources`) the words come from.")] string? Source, DateOnly? SaidOn);
 
 /// <summary>A statement about the event, who makes it, and how far it is established.</summary>

@@ -59,8 +59,12 @@ internal static class EventEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private const string ListSql = "select event_summary(e)::text as json, e.occurred_on, e.id from events e where true";
+    private const string ListSql = "select e.item_json, e.occurred_on, e.id from events e where true";
 
+    private static ReadOnlySpan<byte> ItemsStart => "{\"items\":["u8;
+    private static ReadOnlySpan<byte> LastPageEnd => "],\"nextCursor\":null}"u8;
+
+    /// <summary>A page of stored list items, joined as they are: no JSON is built or parsed per request.</summary>
     internal static async Task<JsonText<EventPage>> ListEvents(
         [AsParameters] EventFilter filter, [AsParameters] EventPageQuery page, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
@@ -79,26 +83,26 @@ internal static class EventEndpoints
         args.Add("take", limit + 1);
 
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = (await conn.QueryAsync<(string Json, DateOnly OccurredOn, long Id)>(
-            new CommandDefinition(sql.ToString(), args, cancellationToken: ct))).AsList();
-
-        string? next = null;
-        if (rows.Count > limit)
+        await using var cmd = args.ToCommand(sql.ToString(), conn);
+        var items = new List<byte[]>(limit + 1);
+        DateOnly lastDate = default;
+        long lastId = 0;
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
-            rows.RemoveAt(limit);
-            var last = rows[^1];
-            next = new Cursor(page.Descending, last.OccurredOn, last.Id).Encode();
-            http.Response.Headers.Append("Link", $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"");
+            while (await reader.ReadAsync(ct))
+            {
+                if (items.Count == limit)
+                {
+                    var next = new Cursor(page.Descending, lastDate, lastId).Encode();
+                    http.Response.Headers.Append("Link", $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"");
+                    return JsonText<EventPage>.Join(ItemsStart, items, Encoding.UTF8.GetBytes($"],\"nextCursor\":\"{next}\"}}"));
+                }
+                items.Add(reader.GetFieldValue<byte[]>(0));
+                lastDate = reader.GetFieldValue<DateOnly>(1);
+                lastId = reader.GetInt64(2);
+            }
         }
-
-        var json = new StringBuilder(rows.Sum(r => r.Json.Length) + 64).Append("{\"items\":[");
-        for (var i = 0; i < rows.Count; i++)
-        {
-            if (i > 0) json.Append(',');
-            json.Append(rows[i].Json);
-        }
-        json.Append("],\"nextCursor\":").Append(next is null ? "null" : $"\"{next}\"").Append('}');
-        return new JsonText<EventPage>(json.ToString());
+        return JsonText<EventPage>.Join(ItemsStart, items, LastPageEnd);
     }
 
     private static string NextPageUrl(HttpRequest request, string cursor)
@@ -109,27 +113,37 @@ internal static class EventEndpoints
         return $"{request.PathBase}{request.Path}?{string.Join('&', query)}";
     }
 
-    private const string DetailSql = "select d.document::text as json, d.version from event_documents d where d.slug = @id";
+    private const string DetailSql = "select e.document_json, e.version from events e where e.slug = $1";
 
     internal static async Task<Results<JsonText<EventDetail>, StatusCodeHttpResult, ProblemHttpResult>> GetEvent(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
         NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var row = await conn.QuerySingleOrDefaultAsync<(string Json, int Version)?>(
-            new CommandDefinition(DetailSql, new { id }, cancellationToken: ct));
-        if (row is not { } found)
+        byte[]? document = null;
+        var version = 0;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+        await using (var cmd = new NpgsqlCommand(DetailSql, conn))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                document = reader.GetFieldValue<byte[]>(0);
+                version = reader.GetInt32(1);
+            }
+        }
+        if (document is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Event not found",
                 detail: $"There is no event with id '{id}'. Ids are slugs such as '2022-11-15-przewodow-missile'; list them at /v1/events.");
         }
-        var etag = new EntityTagHeaderValue($"\"{found.Version}\"");
+        var etag = new EntityTagHeaderValue($"\"{version}\"");
         http.Response.Headers.ETag = etag.ToString();
         // If-None-Match compares weakly (RFC 9110 13.1.2): a cache may hand back W/"3" for "3".
         if (http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        return new JsonText<EventDetail>(found.Json);
+        return new JsonText<EventDetail>(document);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -6,8 +7,8 @@ using Timeline.Api.Events;
 
 namespace Timeline.Api.Exports;
 
-/// <summary>One row of the export query: the event document PostgreSQL built, and what some formats need beside it.</summary>
-internal readonly record struct ExportRow(string Json, string Id, double? Lon, double? Lat);
+/// <summary>One row of the export query: the event's stored document (UTF-8), and what some formats need beside it.</summary>
+internal readonly record struct ExportRow(byte[] Json, string Id, double? Lon, double? Lat);
 
 /// <summary>What an export says about itself before its events.</summary>
 internal sealed record ExportHeader(string Title, DateTimeOffset GeneratedAt, TimelineFilters Filters, long DataVersion, string BaseUrl)
@@ -112,9 +113,10 @@ internal sealed class NdjsonWriter(PipeWriter pipe) : ExportWriter(pipe)
 
     public override void Event(ExportRow row)
     {
-        // jsonb's text form is one line: no newline can appear inside a document.
-        _written += Pipe.WriteUtf8(row.Json);
-        _written += Pipe.WriteUtf8("\n");
+        // A stored document is compact JSON: a line break can only appear escaped, inside a string.
+        Pipe.Write(row.Json);
+        Pipe.Write("\n"u8);
+        _written += row.Json.Length + 1;
     }
 
     public override void End(int count) { }
@@ -163,19 +165,6 @@ internal sealed class GeoJsonWriter(PipeWriter pipe) : JsonExportWriter(pipe)
 
 internal static class PipeText
 {
-    /// <summary>Encodes text as UTF-8 straight into the pipe's buffer; returns the bytes written.</summary>
-    public static int WriteUtf8(this PipeWriter pipe, ReadOnlySpan<char> text)
-    {
-        if (text.IsEmpty)
-        {
-            return 0;
-        }
-        var span = pipe.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        var n = Encoding.UTF8.GetBytes(text, span);
-        pipe.Advance(n);
-        return n;
-    }
-
     /// <summary>Minimal HTML escaping for TimelineJS text (it renders HTML); leaves every other character as it is.</summary>
     public static string Html(string? text)
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Timeline.Api.Events;
+using Timeline.Api.Infrastructure;
 
 namespace Timeline.Api.Exports;
 
@@ -25,14 +26,9 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Np
     public const int FlushThreshold = 32 * 1024;
     public const string Title = "Timeline of escalation events: the war in Ukraine and the Russia–NATO confrontation";
 
-    // The filter and the sort run in the inner query; documents are built above it, row by row as the
-    // rows leave in order. Written flat, PostgreSQL builds every document below the sort, before the first row.
-    private const string InnerSql = "select e.* from events e where true";
-    // The document comes from the event_documents view in a subquery: a view is planned into this query,
-    // while the event_document() function would run its subqueries through the function executor per row.
-    private const string OuterSqlStart =
-        "select (select d.document from event_documents d where d.id = e.id)::text as json, e.slug, e.longitude, e.latitude from (";
-    private const string OuterSqlEnd = ") e order by e.occurred_on, e.id";
+    // Each row's stored document goes out as it is (JSON, NDJSON, GeoJSON) or is read by the writer
+    // of the formats that rearrange it (CSV, TimelineJS, iCalendar).
+    private const string Sql = "select e.document_json, e.slug, e.longitude, e.latitude from events e where true";
 
     public async Task ExecuteAsync(HttpContext http)
     {
@@ -42,15 +38,11 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Np
         await using var conn = await db.OpenConnectionAsync(ct);
         // One snapshot for the version stamp and the rows, so the stamp says exactly what was exported.
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        // JIT would compile at the first row (delaying the first byte) and cannot reach into the document subqueries.
+        // JIT would compile at the first row, delaying the first byte, for a query that only reads rows.
         var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
             "set local jit = off; select version from dataset_version", transaction: tx, cancellationToken: ct));
 
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        foreach (var name in args.ParameterNames)
-        {
-            cmd.Parameters.AddWithValue(name, args.Get<object>(name));
-        }
+        await using var cmd = args.ToCommand(sql, conn, tx);
         await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
 
         var response = http.Response;
@@ -75,7 +67,7 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Np
             while (await reader.ReadAsync(ct))
             {
                 var row = new ExportRow(
-                    reader.GetString(0),
+                    reader.GetFieldValue<byte[]>(0),
                     reader.GetString(1),
                     await reader.IsDBNullAsync(2, ct) ? null : reader.GetDouble(2),
                     await reader.IsDBNullAsync(3, ct) ? null : reader.GetDouble(3));
@@ -115,15 +107,14 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Np
 
     private (string Sql, DynamicParameters Args) BuildQuery()
     {
-        var inner = new StringBuilder(InnerSql);
+        var sql = new StringBuilder(Sql);
         var args = new DynamicParameters();
-        filter.AppendPredicates(inner, args);
+        filter.AppendPredicates(sql, args);
         if (format == ExportFormat.GeoJson)
         {
-            inner.Append(" and e.latitude is not null");
+            sql.Append(" and e.latitude is not null");
         }
-        inner.Append(" order by e.occurred_on, e.id");
-        return (OuterSqlStart + inner + OuterSqlEnd, args);
+        return (sql.Append(" order by e.occurred_on, e.id").ToString(), args);
     }
 
     /// <summary>timeline.csv, timeline-2025-08-01-to-2025-08-31.ics, timeline-from-2024-01-01.geojson …</summary>

@@ -10,7 +10,10 @@ internal sealed class TimelineOptions
     /// <summary>Load db/curated/timeline.json at start-up (the run command sets it).</summary>
     public bool LoadCuratedData { get; set; }
 
-    /// <summary>Apply pending migrations at start-up. On by default; a deployment may run them once, separately.</summary>
+    /// <summary>
+    /// Apply pending migrations, then render the stored JSON of events that lack it, at start-up. On by
+    /// default; a deployment may run them once, separately (Timeline__MigrateOnly=true).
+    /// </summary>
     public bool MigrateOnStart { get; set; } = true;
 }
 
@@ -31,6 +34,9 @@ internal static class Database
         {
             csb.MaxAutoPrepare = 50;
         }
+        // No DISCARD ALL (7 statements) each time a connection goes back to the pool: the app leaves no
+        // session state behind (settings are SET LOCAL, advisory locks are released in finally blocks).
+        csb.NoResetOnClose = true;
         csb.ApplicationName ??= "timeline-api";
 
         DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -50,11 +56,27 @@ internal static class Database
         if (options.MigrateOnStart)
         {
             await Migrator.MigrateAsync(db, Migrator.DefaultFolder, log, CancellationToken.None);
+            // Events written by bulk SQL, or stored by an older renderer, get their JSON before the first read.
+            await Events.EventRenderer.RenderStoreAsync(db, log, CancellationToken.None);
         }
         if (options.LoadCuratedData)
         {
             await CuratedData.CuratedDataLoader.LoadAsync(db, CuratedData.CuratedDataLoader.DefaultFile, log, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// A command for SQL whose parameters a filter collected as Dapper parameters: the hot reads run it
+    /// with Npgsql directly, to read stored JSON as bytes.
+    /// </summary>
+    public static NpgsqlCommand ToCommand(this DynamicParameters args, string sql, NpgsqlConnection conn, NpgsqlTransaction? tx = null)
+    {
+        var cmd = new NpgsqlCommand(sql, conn, tx);
+        foreach (var name in args.ParameterNames)
+        {
+            cmd.Parameters.AddWithValue(name, args.Get<object>(name));
+        }
+        return cmd;
     }
 
     /// <summary>Dapper maps DateOnly to a PostgreSQL date, so range predicates can use the date indexes.</summary>

@@ -14,25 +14,40 @@ internal readonly record struct DatasetStamp(long Version, DateTimeOffset Change
 
 /// <summary>
 /// Reads the dataset stamp for conditional GETs. It is cached for a moment (Timeline:DatasetVersionCacheMilliseconds,
-/// default 1000) so that a burst of reads costs one query, not one each; a write through this instance
-/// forgets it at once, another instance's write is seen within that moment.
+/// default 1000) so that a burst of reads costs one query, not one each, and refreshed single-flight: when
+/// it expires under load, one query runs and every request waiting for it shares the answer. A write
+/// through this instance forgets it at once; another instance's write is seen within that moment.
 /// </summary>
 internal sealed class DatasetVersion(NpgsqlDataSource db, IConfiguration config, TimeProvider clock)
 {
-    private readonly TimeSpan _ttl = TimeSpan.FromMilliseconds(config.GetValue("Timeline:DatasetVersionCacheMilliseconds", 1000));
-    private (DatasetStamp Stamp, DateTimeOffset ReadAt)? _cached;
+    private sealed record Cached(DatasetStamp Stamp, DateTimeOffset ReadAt);
 
-    public async Task<DatasetStamp> GetAsync(CancellationToken ct)
+    private readonly TimeSpan _ttl = TimeSpan.FromMilliseconds(config.GetValue("Timeline:DatasetVersionCacheMilliseconds", 1000));
+    private readonly Lock _gate = new();
+    private volatile Cached? _cached;
+    private Task<DatasetStamp>? _refresh;
+
+    public ValueTask<DatasetStamp> GetAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        if (_cached is { } c && now - c.ReadAt < _ttl)
+        if (_cached is { } c && clock.GetUtcNow() - c.ReadAt < _ttl)
         {
-            return c.Stamp;
+            return ValueTask.FromResult(c.Stamp);
         }
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var stamp = await conn.QuerySingleAsync<DatasetStamp>(
-            new CommandDefinition("select version, changed_at from dataset_version", cancellationToken: ct));
-        _cached = (stamp, now);
+        Task<DatasetStamp> refresh;
+        lock (_gate)
+        {
+            refresh = _refresh is { IsCompleted: false } running ? running : (_refresh = RefreshAsync());
+        }
+        // The shared query is not cancelled by one caller leaving; each caller stops waiting on its own token.
+        return new ValueTask<DatasetStamp>(refresh.WaitAsync(ct));
+    }
+
+    private async Task<DatasetStamp> RefreshAsync()
+    {
+        var readAt = clock.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync();
+        var stamp = await conn.QuerySingleAsync<DatasetStamp>("select version, changed_at from dataset_version");
+        _cached = new Cached(stamp, readAt);
         return stamp;
     }
 

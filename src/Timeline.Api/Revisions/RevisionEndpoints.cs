@@ -65,7 +65,7 @@ internal static class RevisionEndpoints
     }
 
     private const string GetSql = """
-        select e.id as event_id, (select jsonb_build_object('eventId', e.slug, 'version', r.version, 'action', r.action, 'changedAt', r.changed_at,
+        select e.id as event_id, (select json_build_object('eventId', e.slug, 'version', r.version, 'action', r.action, 'changedAt', r.changed_at,
                    'changedBy', r.changed_by, 'reason', r.reason, 'snapshot', r.snapshot)::text
                from revisions r where r.event_id = e.id and r.version = @version) as json
         from events e where e.slug = @id
