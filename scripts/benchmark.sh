@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Benchmarks the API on synthetic data, on 127.0.0.1 only.
+# Benchmarks the API on synthetic data beside reference servers, on 127.0.0.1 only.
 #   scripts/benchmark.sh 100000        (or 1000000; any size scripts/synthetic.sh accepts)
-# Generates timeline_synthetic_<N> when it is missing (seed 42), builds and starts the API in Release
-# against it, and measures:
-#   - the event list, a single event (random ids) and full-text search with wrk: requests/s, p50, p99;
-#   - every export format, each on a fresh API process warmed by one empty export of that format: time
-#     to first byte, seconds, MB/s, and the server's peak memory growth (VmHWM after the export minus
-#     VmRSS before it; the peak is reset through /proc/PID/clear_refs first, so start-up does not count).
-# Writes a markdown table to benchmarks/results/synthetic-<N>.md and prints it. Stops the API by PID.
-# Settings: TIMELINE_PG_PORT (PostgreSQL, default 54329), BENCH_HTTP_PORT (default 5090),
-# BENCH_SECONDS (wrk duration per endpoint, default 10), BENCH_CONNECTIONS (default 16).
+# 1. Generates timeline_synthetic_<N> when it is missing (seed 42).
+# 2. Starts the API in Release against it, configured as shipped (appsettings.json).
+# 3. Runs the side-by-side harness (BENCH_DIR, default ../shared/bench; its README explains it): a raw
+#    Npgsql "limit" server, a Node peer and a plain Dapper server on the same machine, the same request
+#    sequence, interleaved rounds. Absolute figures drift on a shared machine; ratios from one run do not.
+# 4. Exports every format on a fresh API process: first byte, MB/s (and its ratio to the limit's export
+#    in the same run), and the server's peak memory growth (VmHWM after minus VmRSS before, the peak reset
+#    through /proc/PID/clear_refs after a warm-up export of the same format).
+# 5. Measures write latency: creates and revisions through the API, each re-rendering what it touches.
+# Writes benchmarks/results/synthetic-<N>.md and prints it. Stops what it started by PID.
+# Settings: TIMELINE_PG_PORT (default 54329), BENCH_HTTP_PORT (default 5090, what the harness expects),
+# BENCH_WRITES (default 100), and the harness's own knobs (DURATION, ROUNDS, SCENARIOS, …).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,18 +21,18 @@ events=${1:?usage: scripts/benchmark.sh EVENTS   e.g. 100000 or 1000000}
 seed=42
 pg_port=${TIMELINE_PG_PORT:-54329}
 http_port=${BENCH_HTTP_PORT:-5090}
-seconds=${BENCH_SECONDS:-10}
-connections=${BENCH_CONNECTIONS:-16}
+writes=${BENCH_WRITES:-100}
+bench_dir=$(cd "${BENCH_DIR:-../shared/bench}" && pwd) || { echo "No benchmark harness at ${BENCH_DIR:-../shared/bench}" >&2; exit 1; }
 base="http://127.0.0.1:$http_port"
 db="timeline_synthetic_$events"
 out="benchmarks/results/synthetic-$events.md"
+results=$(mktemp -d /tmp/timeline-benchmark.XXXXXX)
 
-for tool in wrk curl; do
+for tool in wrk curl envsubst ss; do
   if ! command -v "$tool" >/dev/null; then
-    [ "$(id -u)" = 0 ] || { echo "$tool is missing: sudo apt-get install -y $tool" >&2; exit 1; }
+    [ "$(id -u)" = 0 ] || { echo "$tool is missing: sudo apt-get install -y wrk curl gettext-base iproute2" >&2; exit 1; }
     echo "Installing $tool…" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null 2>&1 \
-      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null; }
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk curl gettext-base iproute2) >/dev/null
   fi
 done
 
@@ -43,6 +46,7 @@ fi
 
 dotnet build src/Timeline.Api -c Release -v quiet -nologo >/dev/null
 dll=src/Timeline.Api/bin/Release/net10.0/Timeline.Api.dll
+export ConnectionStrings__Timeline="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$db"
 
 api_pid=
 stop_api() {
@@ -51,41 +55,30 @@ stop_api() {
   fi
   api_pid=
 }
-trap stop_api EXIT
+trap 'stop_api; rm -rf "$results"' EXIT
 
 start_api() {
   stop_api
-  ConnectionStrings__Timeline="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$db" \
-    ASPNETCORE_URLS="$base" Timeline__LoadCuratedData=false Logging__LogLevel__Default=Warning \
-    dotnet "$dll" >/tmp/timeline-benchmark-api.log 2>&1 &
+  ASPNETCORE_URLS="$base" Timeline__LoadCuratedData=false dotnet "$dll" >"$results/api.log" 2>&1 &
   api_pid=$!
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 600); do
     curl -fs "$base/health/ready" >/dev/null 2>&1 && return 0
     kill -0 "$api_pid" 2>/dev/null || break
     sleep 0.5
   done
-  echo "The API did not become ready; see /tmp/timeline-benchmark-api.log" >&2
+  echo "The API did not become ready; see $results/api.log" >&2
+  cat "$results/api.log" >&2
   exit 1
 }
-
 kb() { awk -v k="$1" '$1 == k":" { print $2 }' "/proc/$api_pid/status"; }
 
-# wrk → "requests/s|p50|p99" (latencies as wrk prints them, e.g. 3.21ms)
-load() {
-  local path=$1 script=${2:-}
-  local args=(-t2 "-c$connections" "-d${seconds}s" --latency)
-  [ -n "$script" ] && args+=(-s "$script")
-  wrk "${args[@]}" -d2s "$base$path" >/dev/null # warm-up: JIT, connection pool, PostgreSQL caches
-  local result
-  result=$(wrk "${args[@]}" "$base$path")
-  local rps p50 p99 non2xx
-  rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$result")
-  p50=$(awk '$1 == "50%" { print $2 }' <<<"$result")
-  p99=$(awk '$1 == "99%" { print $2 }' <<<"$result")
-  non2xx=$(awk '/Non-2xx/ { print $NF }' <<<"$result")
-  [ -z "$non2xx" ] || echo "warning: $non2xx non-2xx responses on $path" >&2
-  echo "$rps|$p50|$p99"
-}
+echo "Starting the API on $base against $db…" >&2
+start_api
+echo "Side-by-side harness ($bench_dir), N=$events…" >&2
+N=$events PROJECT_PORT=$http_port RESULTS_DIR="$results/harness" "$bench_dir/run.sh" >"$results/harness.log" 2>&1 \
+  || { tail -30 "$results/harness.log" >&2; exit 1; }
+summary=$(ls -d "$results"/harness/*/ | tail -1)
+limit_mbps=$(awk -F'\t' '$1 == "limit" { print $6 }' "$summary/export.tsv" | sort -g | tail -1)
 
 mkdir -p benchmarks/results
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -94,66 +87,68 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
   echo "# Benchmark: $events synthetic events"
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit, $(nproc) cores ($cpu), PostgreSQL $("$psql" --version | awk '{print $3}'), .NET $(dotnet --version)."
-  echo "Load generator, API and PostgreSQL share the machine: compare rows of one run, not machines."
-  echo "wrk: 2 threads, $connections connections, ${seconds}s per endpoint after a 2 s warm-up."
+  echo "The load generator, the servers and PostgreSQL share the machine: read the ratios, which come from one interleaved run."
   echo
-  echo "| endpoint | requests/s | p50 | p99 |"
-  echo "|---|---:|---:|---:|"
+  echo "## Side by side (../shared/bench, the \`project\` rows are this API)"
+  echo
+  sed -n '/^## scenario/,$p' "$summary/summary.md"
+  echo
+  echo "## Every export format, whole table, each on a fresh API process"
+  echo
+  echo "Ratio: MB/s against the limit server's JSON export in the harness run above (${limit_mbps} MB/s)."
+  echo
+  echo "| format | MB | first byte (ms) | seconds | MB/s | vs limit | peak memory growth (MB) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
 } >"$out.tmp"
 
-echo "Starting the API on $base against $db…" >&2
-start_api
-lua=$(mktemp --suffix=.lua)
-cat >"$lua" <<EOF
-math.randomseed(42)
-request = function()
-  return wrk.format("GET", string.format("/v1/events/synthetic-%07d", math.random(1, $events)))
-end
-EOF
-for row in "list (first page of 20)|/v1/events?limit=20|" \
-           "list, date window (2024, page of 50)|/v1/events?from=2024-01-01&to=2024-12-31&limit=50|" \
-           "single event (random id)|/v1/events/synthetic-0000001|$lua" \
-           "full-text search (q=drone)|/v1/events?q=drone&limit=20|"; do
-  IFS='|' read -r name path script <<<"$row"
-  echo "  load: $name" >&2
-  IFS='|' read -r rps p50 p99 <<<"$(load "$path" "$script")"
-  echo "| $name | $rps | $p50 | $p99 |" >>"$out.tmp"
-done
-rm -f "$lua"
-
-{
-  echo
-  echo "Exports of the whole data set (published events; GeoJSON only those with coordinates), each on a fresh API process after one empty export of the same format:"
-  echo
-  echo "| format | events | MB | first byte (s) | seconds | MB/s | peak memory growth (MB) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
-} >>"$out.tmp"
 for format in json ndjson csv timelinejs ics geojson; do
   echo "  export: $format" >&2
   start_api
-  # One empty export of the same format first: the baseline then holds the JIT-compiled code and the
+  # One small export of the same format first: the baseline then holds the JIT-compiled code and the
   # connection pool, and the figure is what the data costs.
-  curl -s -o /dev/null "$base/v1/timeline?format=$format&from=2100-01-01"
+  curl -s -o /dev/null "$base/v1/timeline?format=$format&to=2022-01-31"
   echo 5 >"/proc/$api_pid/clear_refs" 2>/dev/null || true # reset VmHWM to the current RSS
   before=$(kb VmRSS)
-  body=$(mktemp)
-  metrics=$(curl -s -o "$body" -w '%{time_starttransfer} %{time_total} %{size_download} %{http_code}' "$base/v1/timeline?format=$format")
+  metrics=$(curl -s -o /dev/null -w '%{time_starttransfer} %{time_total} %{size_download} %{http_code}' "$base/v1/timeline?format=$format")
   peak=$(kb VmHWM)
   read -r ttfb total size code <<<"$metrics"
-  case $format in
-    json) n=$(grep -o '"wikidataQid": ' "$body" | wc -l) ;; # a key only events have
-    timelinejs) n=$(grep -o '"unique_id":' "$body" | wc -l) ;;
-    ndjson) n=$(wc -l <"$body") ;;
-    csv) n=$(grep -c $'\r$' "$body"); n=$((n - 1)) ;; # CRLF ends each record (a summary's own line breaks are LF)
-    ics) n=$(grep -c '^BEGIN:VEVENT' "$body") ;;
-    geojson) n=$(grep -o '"type":"Feature",' "$body" | wc -l) ;;
-  esac
-  rm -f "$body"
   [ "$code" = 200 ] || echo "warning: export $format answered $code" >&2
-  awk -v f="$format" -v n="$n" -v s="$size" -v tt="$ttfb" -v t="$total" -v b="$before" -v p="$peak" 'BEGIN {
-    printf "| %s | %d | %.1f | %.3f | %.1f | %.1f | %.1f |\n", f, n, s / 1e6, tt, t, s / 1e6 / t, (p - b) / 1024 }' >>"$out.tmp"
+  awk -v f="$format" -v s="$size" -v tt="$ttfb" -v t="$total" -v b="$before" -v p="$peak" -v l="$limit_mbps" 'BEGIN {
+    printf "| %s | %.0f | %.0f | %.1f | %.1f | %.2f | %.1f |\n", f, s / 1e6, tt * 1000, t, s / 1e6 / t, (s / 1e6 / t) / l, (p - b) / 1024 }' >>"$out.tmp"
+done
+
+# Writes: an editor key made with the app's own key command, then creates (each citing a synthetic
+# source and relating to a synthetic event, whose stored document must be rendered again too) and
+# revisions of each, one at a time.
+echo "  writes: $writes creates, $writes revisions" >&2
+key=$(dotnet "$dll" keys create --name "bench-$(date +%s)" --role editor | head -1)
+latency() { awk '{ print $2 }' | sort -g | awk '{ a[NR] = $1 } END { printf "%.1f | %.1f | %.1f", a[int(NR * 0.5) + 1] * 1000, a[int(NR * 0.9) + 1] * 1000, a[NR] * 1000 }'; }
+stamp=$(date +%s)
+: >"$results/create.txt"; : >"$results/revise.txt"
+for i in $(seq 1 "$writes"); do
+  id="bench-$stamp-$i"
+  target=$(printf 'synthetic-%07d' $(( (i * 7919) % events + 1 )))
+  body=$(printf '{"id":"%s","title":"[benchmark] Write %d","summary":"[benchmark] A write made by scripts/benchmark.sh.","kind":"incident","date":{"start":"2024-05-17","precision":"day"},"tags":["synthetic"],"escalation":{"level":1,"rationale":"[benchmark]"},"actors":[{"actor":"synthetic-actor-001","role":"initiator"}],"sources":["synthetic-source-000001"],"relations":[{"type":"follows","target":"%s"}]}' "$id" "$i" "$target")
+  curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Authorization: Bearer $key" -H "Idempotency-Key: $id" \
+    -H 'Content-Type: application/json' --data "$body" "$base/v1/events" >>"$results/create.txt"
+  revise=$(printf '%s' "$body" | sed -e 's/^{"id":"[^"]*",/{"reason":"[benchmark] Revision.",/' -e 's/Write /Revised write /')
+  curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X PUT -H "Authorization: Bearer $key" -H 'If-Match: "1"' \
+    -H 'Content-Type: application/json' --data "$revise" "$base/v1/events/$id" >>"$results/revise.txt"
 done
 stop_api
+failed=$(cat "$results/create.txt" "$results/revise.txt" | awk '$1 !~ /^20[01]$/' | wc -l)
+[ "$failed" = 0 ] || echo "warning: $failed writes did not answer 200/201" >&2
+{
+  echo
+  echo "## Writes at $events events (one at a time, HTTP round trip included)"
+  echo
+  echo "Writes that did not answer 200/201: $failed."
+  echo
+  echo "| write | count | p50 ms | p90 ms | max ms |"
+  echo "|---|---:|---:|---:|---:|"
+  echo "| create (with a relation: renders 2 events) | $writes | $(latency <"$results/create.txt") |"
+  echo "| revise (renders the event and its related ones) | $writes | $(latency <"$results/revise.txt") |"
+} >>"$out.tmp"
 
 mv "$out.tmp" "$out"
 cat "$out"

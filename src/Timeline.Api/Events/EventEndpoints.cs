@@ -61,48 +61,104 @@ internal static class EventEndpoints
 
     private const string ListSql = "select e.item_json, e.occurred_on, e.id from events e where true";
 
+    /// <summary>How many events, in date order, a text search tests before it asks the text index instead.</summary>
+    internal const int SearchWalk = 10_000;
+
     private static ReadOnlySpan<byte> ItemsStart => "{\"items\":["u8;
     private static ReadOnlySpan<byte> LastPageEnd => "],\"nextCursor\":null}"u8;
 
-    /// <summary>A page of stored list items, joined as they are: no JSON is built or parsed per request.</summary>
+    // (Not a doc comment: those on handlers become the operation's OpenAPI description.)
+    // A page of stored list items, joined as they are: no JSON is built or parsed per request.
+    // A text search first walks the narrow search table in date order, testing the words of at most
+    // SearchWalk events (a prepared plan, cheap for any word common enough to fill a page that way).
+    // When that does not fill the page, the words are rare or the window small: it asks again with a
+    // plan made for the words, which takes the text index's matches and sorts them.
     internal static async Task<JsonText<EventPage>> ListEvents(
         [AsParameters] EventFilter filter, [AsParameters] EventPageQuery page, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         var limit = page.Limit ?? EventPageQuery.DefaultLimit;
-        var sql = new StringBuilder(ListSql);
-        var args = new DynamicParameters();
-        filter.AppendPredicates(sql, args);
-        if (page.Cursor is not null && Cursor.TryDecode(page.Cursor, out var after))
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await ReadPageAsync(conn, filter, page, limit, PageQuery.Plain, ct);
+        if (filter.SearchesText && rows.Items.Count <= limit)
         {
-            sql.Append(page.Descending ? " and (e.occurred_on, e.id) < (@afterDate, @afterId)" : " and (e.occurred_on, e.id) > (@afterDate, @afterId)");
-            args.Add("afterDate", after.Date);
-            args.Add("afterId", after.Id);
+            rows = await ReadPageAsync(conn, filter, page, limit, PageQuery.SearchByWords, ct);
         }
-        sql.Append(page.Descending ? " order by e.occurred_on desc, e.id desc" : " order by e.occurred_on, e.id");
-        sql.Append(" limit @take");
+
+        if (rows.Items.Count <= limit)
+        {
+            return JsonText<EventPage>.Join(ItemsStart, rows.Items, LastPageEnd);
+        }
+        rows.Items.RemoveAt(limit);
+        var next = new Cursor(page.Descending, rows.LastDate, rows.LastId).Encode();
+        http.Response.Headers.Append("Link", $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"");
+        return JsonText<EventPage>.Join(ItemsStart, rows.Items, Encoding.UTF8.GetBytes($"],\"nextCursor\":\"{next}\"}}"));
+    }
+
+    private enum PageQuery { Plain, SearchByWords }
+
+    /// <summary>Up to limit + 1 stored items (one more tells that there is a next page), with the keyset of the limit-th.</summary>
+    private sealed record PageRows(List<byte[]> Items, DateOnly LastDate, long LastId);
+
+    private static async Task<PageRows> ReadPageAsync(NpgsqlConnection conn, EventFilter filter, EventPageQuery page, int limit, PageQuery kind, CancellationToken ct)
+    {
+        var args = new DynamicParameters();
+        var sql = new StringBuilder();
+        var order = page.Descending ? "desc" : "asc";
+        string table; // the alias whose (occurred_on, id) the page is ordered by
+        if (!filter.SearchesText)
+        {
+            sql.Append(ListSql);
+            filter.AppendPredicates(sql, args);
+            AppendKeyset(sql, args, page, table = "e");
+        }
+        else if (kind == PageQuery.Plain)
+        {
+            // The first SearchWalk events of the window in date order, then their words tested.
+            sql.Append("select e.item_json, w.occurred_on, w.id from (select s.id, s.occurred_on, s.search from event_search s where true");
+            filter.AppendWindow(sql, args, "s");
+            AppendKeyset(sql, args, page, "s");
+            sql.Append($" order by s.occurred_on {order}, s.id {order} limit {SearchWalk}) w join events e on e.id = w.id where true");
+            filter.AppendWords(sql, args, table = "w");
+            filter.AppendOthers(sql, args);
+        }
+        else
+        {
+            sql.Append(EventFilter.PlanForTheWords)
+               .Append("select e.item_json, s.occurred_on, s.id from event_search s join events e on e.id = s.id where true");
+            filter.AppendWindow(sql, args, "s");
+            filter.AppendWords(sql, args, "s");
+            filter.AppendOthers(sql, args);
+            AppendKeyset(sql, args, page, table = "s");
+        }
+        sql.Append($" order by {table}.occurred_on {order}, {table}.id {order} limit @take");
         args.Add("take", limit + 1);
 
-        await using var conn = await db.OpenConnectionAsync(ct);
         await using var cmd = args.ToCommand(sql.ToString(), conn);
         var items = new List<byte[]>(limit + 1);
         DateOnly lastDate = default;
         long lastId = 0;
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (kind == PageQuery.SearchByWords) await reader.NextResultAsync(ct); // the one row of PlanForTheWords
+        while (await reader.ReadAsync(ct))
         {
-            while (await reader.ReadAsync(ct))
+            if (items.Count < limit)
             {
-                if (items.Count == limit)
-                {
-                    var next = new Cursor(page.Descending, lastDate, lastId).Encode();
-                    http.Response.Headers.Append("Link", $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"");
-                    return JsonText<EventPage>.Join(ItemsStart, items, Encoding.UTF8.GetBytes($"],\"nextCursor\":\"{next}\"}}"));
-                }
-                items.Add(reader.GetFieldValue<byte[]>(0));
                 lastDate = reader.GetFieldValue<DateOnly>(1);
                 lastId = reader.GetInt64(2);
             }
+            items.Add(reader.GetFieldValue<byte[]>(0));
         }
-        return JsonText<EventPage>.Join(ItemsStart, items, LastPageEnd);
+        return new PageRows(items, lastDate, lastId);
+    }
+
+    private static void AppendKeyset(StringBuilder sql, DynamicParameters args, EventPageQuery page, string table)
+    {
+        if (page.Cursor is not null && Cursor.TryDecode(page.Cursor, out var after))
+        {
+            sql.Append($" and ({table}.occurred_on, {table}.id) {(page.Descending ? "<" : ">")} (@afterDate, @afterId)");
+            args.Add("afterDate", after.Date);
+            args.Add("afterId", after.Id);
+        }
     }
 
     private static string NextPageUrl(HttpRequest request, string cursor)

@@ -37,6 +37,17 @@ internal sealed record EventFilter(
 {
     public const int MaxQueryLength = 200;
 
+    /// <summary>
+    /// Put before a query (then skip its one-row result) to have it planned for its words: a prepared
+    /// statement's generic plan cannot know them, and the right plan differs for a common word (walk the
+    /// date index) and a rare one (take the text index's matches and sort them). Local to the statement's
+    /// implicit transaction, so the connection keeps the default.
+    /// </summary>
+    public const string PlanForTheWords = "select set_config('plan_cache_mode', 'force_custom_plan', true);";
+
+    /// <summary>True when the query searches text, so that its plan depends on the words.</summary>
+    public bool SearchesText => !string.IsNullOrWhiteSpace(Q);
+
     /// <summary>Each value of a multi-valued filter, split on commas, trimmed, without blanks.</summary>
     internal static string[] Values(string[]? raw) =>
         raw is null ? [] : [.. raw.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct()];
@@ -47,14 +58,33 @@ internal sealed record EventFilter(
     public string[] Tags => [.. Values(Tag).Select(t => t.ToLowerInvariant())];
 
     /// <summary>
-    /// Appends "and …" predicates on the events table aliased <c>e</c>. Only the filters given are
-    /// written, so that each combination gets a plan that fits it (and a prepared statement of its own).
+    /// Appends "and …" predicates on the events table aliased <c>e</c>; the words are a semi-join on the
+    /// search table. Only the filters given are written, so that each combination gets a plan that fits
+    /// it (and a prepared statement of its own).
     /// </summary>
     public void AppendPredicates(StringBuilder sql, DynamicParameters args)
     {
-        if (IncludeRetracted != true) sql.Append(" and e.status = 'published'");
-        if (From is { } from) { sql.Append(" and e.occurred_on >= @from"); args.Add("from", from); }
-        if (To is { } to) { sql.Append(" and e.occurred_on <= @to"); args.Add("to", to); }
+        AppendWindow(sql, args, "e");
+        AppendOthers(sql, args);
+        if (SearchesText)
+        {
+            sql.Append(" and e.id in (select s.id from event_search s where true");
+            AppendWords(sql, args, "s");
+            sql.Append(')');
+        }
+    }
+
+    /// <summary>The status and the dates, on the events table or (alias other than <c>e</c>) the search table.</summary>
+    public void AppendWindow(StringBuilder sql, DynamicParameters args, string table)
+    {
+        if (IncludeRetracted != true) sql.Append(table == "e" ? " and e.status = 'published'" : $" and {table}.published");
+        if (From is { } from) { sql.Append($" and {table}.occurred_on >= @from"); args.Add("from", from); }
+        if (To is { } to) { sql.Append($" and {table}.occurred_on <= @to"); args.Add("to", to); }
+    }
+
+    /// <summary>Kind, country, tag, level, update time and actor, on the events table aliased <c>e</c>.</summary>
+    public void AppendOthers(StringBuilder sql, DynamicParameters args)
+    {
         if (Kinds is { Length: > 0 } kinds) { sql.Append(" and e.kind = any(@kinds)"); args.Add("kinds", kinds); }
         if (Countries is { Length: > 0 } countries) { sql.Append(" and e.country_code = any(@countries)"); args.Add("countries", countries); }
         if (Tags is { Length: > 0 } tags) { sql.Append(" and e.tags && @tags"); args.Add("tags", tags); }
@@ -66,15 +96,17 @@ internal sealed record EventFilter(
             sql.Append(" and e.id in (select ea.event_id from event_actors ea join actors a on a.id = ea.actor_id where a.slug = any(@actors))");
             args.Add("actors", actors);
         }
-        if (!string.IsNullOrWhiteSpace(Q))
-        {
-            // English stems ("warned" finds "warning") or exact words without accents (names the stemmer
-            // would mangle, typed with or without diacritics); see db/migrations/0007. One tsquery (the two
-            // ORed with ||) rather than two predicates: the planner estimates one match well and can
-            // choose the text index for rare words and the date index for common ones.
-            sql.Append(" and e.search @@ (websearch_to_tsquery('english', @q) || websearch_to_tsquery('timeline_words', @q))");
-            args.Add("q", Q.Trim());
-        }
+    }
+
+    /// <summary>
+    /// The words of `q` against a row of event_search: English stems of accent-free words, in the text
+    /// search configuration that table is built with (db/migrations/0010), so "warned" finds "warning"
+    /// and "Przewodow" finds Przewodów.
+    /// </summary>
+    public void AppendWords(StringBuilder sql, DynamicParameters args, string table)
+    {
+        sql.Append($" and {table}.search @@ websearch_to_tsquery('timeline_english', @q)");
+        args.Add("q", Q!.Trim());
     }
 }
 

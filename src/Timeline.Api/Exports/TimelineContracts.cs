@@ -5,7 +5,7 @@ using Timeline.Api.Events;
 
 namespace Timeline.Api.Exports;
 
-// The JSON shapes of the exports. The events themselves are event_document() from the database,
+// The JSON shapes of the exports. The events themselves are their stored documents (Events/EventRenderer.cs),
 // byte for byte what GET /v1/events/{id} answers; these records document the rest.
 
 /// <summary>The filters an export was made with, echoed so a saved file says what it contains. Only given filters appear.</summary>

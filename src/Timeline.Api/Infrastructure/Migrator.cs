@@ -7,14 +7,19 @@ using Npgsql;
 namespace Timeline.Api.Infrastructure;
 
 /// <summary>
-/// A small forward-only migration runner (NuGet here has no DbUp, Evolve or grate): applies the
-/// numbered files in db/migrations in order, each in its own transaction, under an advisory lock
-/// so that several instances starting together apply each file once, and refuses to start when a
-/// file that was already applied has been edited since.
+/// A small migration runner (NuGet here has no DbUp, Evolve or grate). Numbered files in db/migrations
+/// (tables, data changes) are forward-only: applied once each, in order, and the app refuses to start
+/// when an applied one has been edited. Repeatable files in db/functions (a function or view each, written
+/// with CREATE OR REPLACE) are the living definition: applied after the numbered ones whenever their
+/// content changes. Each file runs in its own transaction, under an advisory lock so that several
+/// instances starting together apply each file once.
 /// </summary>
 internal static partial class Migrator
 {
     public static readonly string DefaultFolder = Path.Combine(AppContext.BaseDirectory, "db", "migrations");
+
+    /// <summary>The repeatable files beside the migrations folder: ../functions.</summary>
+    private static string RepeatableFolder(string migrations) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(migrations))!, "functions");
 
     // Any fixed number: instances of this app agree on it, nothing else in the database uses it.
     private const long LockKey = 7_345_190_220_114;
@@ -67,6 +72,33 @@ internal static partial class Migrator
                 log.LogInformation("Applied migration {Migration}", file.Name);
                 newlyApplied.Add(file.Name);
             }
+
+            await conn.ExecuteAsync(new CommandDefinition("""
+                create table if not exists schema_repeatables (
+                    name       text primary key,
+                    checksum   text not null,
+                    applied_at timestamptz not null default now()
+                )
+                """, cancellationToken: ct));
+            var current = (await conn.QueryAsync<(string Name, string Checksum)>(
+                new CommandDefinition("select name, checksum from schema_repeatables", cancellationToken: ct)))
+                .ToDictionary(r => r.Name, r => r.Checksum);
+            foreach (var file in ReadRepeatables(RepeatableFolder(folder)))
+            {
+                if (current.TryGetValue(file.Name, out var checksum) && checksum == file.Checksum)
+                {
+                    continue;
+                }
+                await using var tx = await conn.BeginTransactionAsync(ct);
+                await conn.ExecuteAsync(new CommandDefinition(file.Sql, transaction: tx, cancellationToken: ct, commandTimeout: 600));
+                await conn.ExecuteAsync(new CommandDefinition("""
+                    insert into schema_repeatables (name, checksum) values (@Name, @Checksum)
+                    on conflict (name) do update set checksum = excluded.checksum, applied_at = now()
+                    """, new { file.Name, file.Checksum }, tx, cancellationToken: ct));
+                await tx.CommitAsync(ct);
+                log.LogInformation("Applied repeatable {Definition}", file.Name);
+                newlyApplied.Add(file.Name);
+            }
             return newlyApplied;
         }
         finally
@@ -102,6 +134,16 @@ internal static partial class Migrator
         }
         return [.. files.OrderBy(f => f.Version, StringComparer.Ordinal)];
     }
+
+    /// <summary>db/functions/*.sql in name order; none when the folder does not exist.</summary>
+    private static IEnumerable<MigrationFile> ReadRepeatables(string folder) =>
+        Directory.Exists(folder)
+            ? Directory.GetFiles(folder, "*.sql").Order(StringComparer.Ordinal).Select(path =>
+            {
+                var sql = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal);
+                return new MigrationFile("", Path.GetFileName(path), sql, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql))));
+            })
+            : [];
 
     private sealed record MigrationFile(string Version, string Name, string Sql, string Checksum);
 
