@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Timeline.Api.Actors;
 using Timeline.Api.Auth;
 using Timeline.Api.Changes;
+using Timeline.Api.Citations;
 using Timeline.Api.Editing;
 using Timeline.Api.Events;
 using Timeline.Api.Exports;
@@ -58,6 +59,7 @@ app.MapEventWrites();
 app.MapActorWrites();
 app.MapRevisions();
 app.MapChanges();
+app.MapCitations();
 
 app.Run();
 return 0;

@@ -42,12 +42,12 @@ internal abstract class ExportWriter(PipeWriter pipe)
 
     public abstract void End(int count);
 
-    public static ExportWriter For(ExportFormat format, PipeWriter pipe) => format.Name switch
+    public static ExportWriter For(ExportFormat format, PipeWriter pipe, TimelineJsGroups groups = TimelineJsGroups.None) => format.Name switch
     {
         "json" => new JsonDocumentWriter(pipe),
         "ndjson" => new NdjsonWriter(pipe),
         "csv" => new CsvExportWriter(pipe),
-        "timelinejs" => new TimelineJsWriter(pipe),
+        "timelinejs" => new TimelineJsWriter(pipe, groups),
         "ics" => new IcsExportWriter(pipe),
         "geojson" => new GeoJsonWriter(pipe),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format.Name, "No writer for this format."),

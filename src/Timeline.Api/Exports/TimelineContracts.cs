@@ -48,7 +48,7 @@ internal sealed record TimelineJsEvent(
     [property: JsonPropertyName("end_date")] TimelineJsDate? EndDate,
     [property: JsonPropertyName("display_date")] string? DisplayDate,
     TimelineJsText Text,
-    [property: Description("The event's kind: TimelineJS draws one row per group.")] string Group,
+    [property: Description("Absent by default (no group rows); when the writer groups by escalation level, e.g. `4 · Spill-over`. TimelineJS draws one row per group.")] string? Group,
     [property: JsonPropertyName("unique_id")] string UniqueId,
     TimelineJsMedia? Media);
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Timeline.Api.Events;
@@ -34,11 +35,27 @@ internal static class TimelineEndpoints
             .AddOpenApiOperationTransformer(TimelineOpenApi.AddExamples);
     }
 
-    internal static TimelineExport GetTimeline(
+    internal static Results<TimelineExport, ValidationProblem> GetTimeline(
         [AsParameters] EventFilter filter,
         [FromQuery(Name = "format"), Description("`json` (default), `ndjson`, `csv`, `timelinejs`, `ics` or `geojson`. Overrides the Accept header.")]
         string? format,
-        HttpContext http, NpgsqlDataSource db, TimeProvider clock, ILogger<TimelineExport> log) =>
+        [FromQuery(Name = "groups"), Description("TimelineJS only: `level` draws one row per escalation level, labelled like \"4 · Spill-over\"; without it (or with `none`) there are no rows.")]
+        string? groups,
+        HttpContext http, NpgsqlDataSource db, TimeProvider clock, ILogger<TimelineExport> log)
+    {
+        var rows = groups?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "none" => TimelineJsGroups.None,
+            "level" => TimelineJsGroups.Level,
+            _ => (TimelineJsGroups?)null,
+        };
+        if (rows is null)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["groups"] = [$"Unknown groups '{groups}': use 'level' (one TimelineJS row per escalation level) or 'none'."] },
+                detail: $"Unknown groups '{groups}': use 'level' (one TimelineJS row per escalation level) or 'none'.");
+        }
         // The negotiation filter has answered 406 already when no format fits.
-        new(filter, ExportFormat.Negotiate(http.Request)!, db, clock, log);
+        return new TimelineExport(filter, ExportFormat.Negotiate(http.Request)!, rows.Value, db, clock, log);
+    }
 }

@@ -20,7 +20,7 @@ namespace Timeline.Api.Exports;
 /// export then aborts the connection, so the client sees a truncated response (no final chunk) instead
 /// of a body that looks complete. A client that goes away cancels the query on the server.
 /// </summary>
-internal sealed class TimelineExport(EventFilter filter, ExportFormat format, NpgsqlDataSource db, TimeProvider clock, ILogger log)
+internal sealed class TimelineExport(EventFilter filter, ExportFormat format, TimelineJsGroups groups, NpgsqlDataSource db, TimeProvider clock, ILogger log)
     : IResult, IEndpointMetadataProvider
 {
     public const int FlushThreshold = 32 * 1024;
@@ -56,7 +56,7 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Np
 
         var header = new ExportHeader(Title, clock.GetUtcNow(), TimelineFilters.Of(filter), version,
             $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}");
-        var writer = ExportWriter.For(format, response.BodyWriter);
+        var writer = ExportWriter.For(format, response.BodyWriter, groups);
         var finished = false;
         try
         {

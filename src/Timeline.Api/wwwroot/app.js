@@ -6,6 +6,7 @@
 
 (() => {
   const FILTERS = ['from', 'to', 'kind', 'actor', 'country', 'q'];
+  const SORTS = ['date', '-date']; // oldest first (the API's default), newest first
   const BUCKETS = ['month', 'week', 'day'];
   const PAGE_SIZE = 25;
 
@@ -33,13 +34,15 @@
     q: $('f-q'), bucket: $('f-bucket'), reset: $('reset'), problem: $('problem'), status: $('status'), chart: $('chart'),
     legend: $('legend'), list: $('event-list'), more: $('more'), event: $('event'), layout: $('layout'), json: $('json-link'),
     actorOptions: $('actor-options'), countryOptions: $('country-options'), skip: $('skip'),
-    filterBox: $('filter-box'), filterCount: $('filter-count'),
+    filterBox: $('filter-box'), filterCount: $('filter-count'), sort: $('f-sort'), embed: $('embed-url'),
+    fromEcho: $('f-from-echo'), toEcho: $('f-to-echo'),
   };
 
   const state = {
     levels: FALLBACK_LEVELS,
     kinds: FALLBACK_KINDS,
     countries: new Set(BASE_COUNTRIES),
+    actors: [], // {id, name} from /v1/actors: the actor box shows names, the URL and the API take ids
     listKey: null, // the filters + bucket the chart and list were loaded for
     stats: null,
     loaded: 0,
@@ -68,9 +71,9 @@
   /** Only the keys the page knows, without blanks, in a stable order. */
   function viewParams(source) {
     const params = new URLSearchParams();
-    for (const key of [...FILTERS, 'bucket']) {
+    for (const key of [...FILTERS, 'sort', 'bucket']) {
       const value = (source.get(key) || '').trim();
-      if (value && !(key === 'bucket' && value === 'month')) params.set(key, value);
+      if (value && !(key === 'bucket' && value === 'month') && !(key === 'sort' && value === 'date')) params.set(key, value);
     }
     return params;
   }
@@ -92,9 +95,10 @@
     params.set('from', ui.from.value);
     params.set('to', ui.to.value);
     params.set('kind', ui.kind.value);
-    params.set('actor', ui.actor.value.trim().toLowerCase());
-    params.set('country', ui.country.value.trim().toUpperCase());
+    params.set('actor', actorId(ui.actor.value));
+    params.set('country', countryCode(ui.country.value));
     params.set('q', ui.q.value);
+    params.set('sort', ui.sort.value);
     params.set('bucket', ui.bucket.value);
     return viewParams(params);
   }
@@ -105,13 +109,50 @@
     const kind = params.get('kind') || '';
     if (kind && ![...ui.kind.options].some((o) => o.value === kind)) ui.kind.append(new Option(kind, kind));
     ui.kind.value = kind;
-    ui.actor.value = params.get('actor') || '';
-    ui.country.value = params.get('country') || '';
+    ui.actor.value = actorLabel(params.get('actor') || '');
+    ui.country.value = params.get('country') ? countryName(params.get('country')) : '';
     ui.q.value = params.get('q') || '';
+    ui.sort.value = SORTS.includes(params.get('sort')) ? params.get('sort') : 'date';
+    echoDate(ui.from, ui.fromEcho);
+    echoDate(ui.to, ui.toEcho);
     const bucket = params.get('bucket') || 'month';
     ui.bucket.value = BUCKETS.includes(bucket) ? bucket : 'month';
     const active = FILTERS.filter((key) => params.get(key)).length;
     ui.filterCount.textContent = active ? `(${active} active)` : '';
+  }
+
+  /** Actor box: a name picked from the list (or typed) gives its id; anything else is passed on as typed. */
+  function actorId(text) {
+    const t = text.trim();
+    if (!t) return '';
+    const hit = state.actors.find((a) => a.name.toLowerCase() === t.toLowerCase() || a.id === t.toLowerCase());
+    return hit ? hit.id : t.toLowerCase();
+  }
+  const actorLabel = (id) => (state.actors.find((a) => a.id === id) || { name: id }).name;
+
+  /** Country box: an English name ("Poland") or an ISO code ("PL") gives the code. */
+  function countryCode(text) {
+    const t = text.trim();
+    if (!t) return '';
+    if (/^[a-z]{2}$/i.test(t)) return t.toUpperCase();
+    const wanted = t.toLowerCase();
+    for (const code of state.countries) if (countryName(code).toLowerCase() === wanted) return code;
+    for (let a = 65; a <= 90; a++) {
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        const name = countryName(code);
+        if (name !== code && name.toLowerCase() === wanted) return code;
+      }
+    }
+    return t;
+  }
+
+  /** Under a date box: the date as the page writes it ("21 Feb 2022"), or how to write it. */
+  function echoDate(input, echo) {
+    const value = input.value.trim();
+    const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(asDate(value).getTime()) && asDate(value).toISOString().slice(0, 10) === value;
+    echo.textContent = !value ? '' : valid ? fmtDay.format(asDate(value)) : 'Write the date as YYYY-MM-DD, e.g. 2022-02-21';
+    echo.classList.toggle('invalid', Boolean(value) && !valid);
   }
 
   // ---------- API ----------
@@ -174,10 +215,11 @@
       if (list.length) state.kinds = list;
     }
     if (actors.status === 'fulfilled') {
-      const list = listOf(actors.value).map((a) => ({ id: idOf(a), name: nameOf(a) })).filter((a) => typeof a.id === 'string');
-      ui.actorOptions.replaceChildren(...list.map((a) => new Option(a.name, a.id)));
+      state.actors = listOf(actors.value).map((a) => ({ id: idOf(a), name: nameOf(a) })).filter((a) => typeof a.id === 'string');
+      ui.actorOptions.replaceChildren(...state.actors.map((a) => new Option('', a.name)));
     }
     renderKindOptions();
+    fillForm(parseHash().params); // names for the ids in the link
     renderLegend();
     if (state.stats) renderChart(state.stats);
   }
@@ -291,12 +333,14 @@
       ui.chart.replaceChildren(el('p', { class: 'empty' }, 'No events match these filters, so there is no curve to draw.'));
       return;
     }
-    const width = Math.max(280, Math.round(ui.chart.clientWidth || 800));
-    const narrow = width < 560;
-    const margin = { top: 10, right: 8, bottom: 58, left: narrow ? 22 : 30 };
+    const available = Math.max(280, Math.round(ui.chart.clientWidth || 800));
+    const narrow = available < 560;
+    const margin = { top: 10, right: 8, bottom: 92, left: narrow ? 26 : 34 };
+    // On a phone a bar keeps at least 12px: the chart scrolls sideways in its box rather than squeezing 48 months into 310px.
+    const width = narrow ? Math.max(available, Math.ceil(margin.left + margin.right + buckets.length * 12)) : available;
     const levelHeight = narrow ? 20 : 26;
     const plotH = levelHeight * 8;
-    const countH = 26;
+    const countH = 40;
     const height = margin.top + plotH + margin.bottom;
     const plotW = width - margin.left - margin.right;
     const step = plotW / buckets.length;
@@ -313,12 +357,12 @@
       : `Escalation curve, ${buckets.length} ${size}s with no events.`;
     const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': summary, class: 'curve' });
 
-    // Ladder rungs: one band per level, labelled on the left.
+    // Ladder rungs: a bar that reaches level L ends on the gridline labelled L.
     const grid = svg('g', { class: 'grid' });
     for (let level = 0; level <= 7; level++) {
       const y = baseY - (level + 1) * levelHeight;
-      grid.append(svg('line', { x1: margin.left, x2: width - margin.right, y1: y, y2: y }));
-      const label = svg('text', { x: margin.left - 6, y: y + levelHeight / 2 + 4, 'text-anchor': 'end', class: 'axis-label' });
+      grid.append(svg('line', { x1: margin.left, x2: width - margin.right, y1: y, y2: y, 'data-level': level }));
+      const label = svg('text', { x: margin.left - 6, y: y + 4, 'text-anchor': 'end', class: 'axis-label level-label', 'data-level': level });
       label.textContent = String(level);
       grid.append(label);
     }
@@ -352,7 +396,7 @@
     buckets.forEach((b, i) => {
       if (b.meanLevel === null || b.meanLevel === undefined || !b.events) { open = false; return; }
       const x = margin.left + (i + 0.5) * step;
-      const y = baseY - (Number(b.meanLevel) + 0.5) * levelHeight;
+      const y = baseY - (Number(b.meanLevel) + 1) * levelHeight;
       d += `${open ? 'L' : 'M'}${x.toFixed(1)} ${y.toFixed(1)}`;
       open = true;
     });
@@ -361,29 +405,42 @@
       const dots = svg('g', { class: 'mean-dots' });
       buckets.forEach((b, i) => {
         if (b.meanLevel === null || b.meanLevel === undefined || !b.events) return;
-        dots.append(svg('circle', { cx: (margin.left + (i + 0.5) * step).toFixed(1), cy: (baseY - (Number(b.meanLevel) + 0.5) * levelHeight).toFixed(1), r: 2.5 }));
+        dots.append(svg('circle', { cx: (margin.left + (i + 0.5) * step).toFixed(1), cy: (baseY - (Number(b.meanLevel) + 1) * levelHeight).toFixed(1), r: 2.5 }));
       });
       root.append(dots);
     }
 
-    // Number of events per bucket, as a grey strip under the axis.
+    // Number of events per bucket: a strip under the date axis, with its own scale (0 and the maximum).
     const counts = svg('g', { class: 'counts' });
-    const countTop = baseY + 30;
+    const countTop = baseY + 34;
+    for (const [value, y] of [[0, countTop + countH], [maxCount, countTop]]) {
+      counts.append(svg('line', { x1: margin.left, x2: width - margin.right, y1: y, y2: y, class: 'count-rule' }));
+      const tick = svg('text', { x: margin.left - 6, y: y + 4, 'text-anchor': 'end', class: 'axis-label count-label' });
+      tick.textContent = String(value);
+      counts.append(tick);
+    }
     buckets.forEach((b, i) => {
       if (!b.events) return;
       const h = Math.max(1.5, (b.events / maxCount) * countH);
       counts.append(svg('rect', { x: (margin.left + i * step + gap / 2).toFixed(2), y: (countTop + countH - h).toFixed(2), width: barW.toFixed(2), height: h.toFixed(2) }));
     });
-    const countLabel = svg('text', { x: margin.left - 6, y: countTop + countH, 'text-anchor': 'end', class: 'axis-label small' });
-    countLabel.textContent = 'n';
-    counts.append(countLabel);
-    const maxLabel = svg('text', { x: width - margin.right, y: countTop - 2, 'text-anchor': 'end', class: 'axis-label small' });
-    maxLabel.textContent = `max ${maxCount} event${maxCount === 1 ? '' : 's'} per ${size}`;
+    const maxLabel = svg('text', { x: margin.left + 4, y: countTop + countH + 16, class: 'axis-label count-title' });
+    maxLabel.textContent = `Events per ${size} (at most ${maxCount})`;
     counts.append(maxLabel);
     root.append(counts);
 
     // Date labels, thinned out to fit: years, months or days depending on the span.
     const axis = svg('g', { class: 'x-axis' });
+    // A small tick at every month (or every day of a short day view), labelled or not.
+    if (size !== 'day' || buckets.length <= 120) {
+      buckets.forEach((b, i) => {
+        const prev = buckets[i - 1];
+        if (size === 'day' || !prev || prev.start.slice(0, 7) !== b.start.slice(0, 7)) {
+          const x = margin.left + i * step;
+          axis.append(svg('line', { x1: x, x2: x, y1: baseY, y2: baseY + 3, class: 'minor' }));
+        }
+      });
+    }
     const maxLabels = Math.max(2, Math.floor(plotW / (narrow ? 46 : 64)));
     const ticks = chooseTicks(buckets, size, maxLabels);
     const minGap = narrow ? 44 : 56;
@@ -408,28 +465,29 @@
     if (size === 'day' && buckets.length <= maxLabels) {
       return buckets.map((b, index) => ({ index, text: fmtDay.format(asDate(b.start)).replace(/ \d{4}$/, '') }));
     }
+    // Month ticks where they fit, else quarters (Jan, Apr, Jul, Oct), else years; the year is written at its first tick.
     const months = [];
-    const years = [];
     buckets.forEach((b, i) => {
       const prev = buckets[i - 1];
       if (!prev || prev.start.slice(0, 7) !== b.start.slice(0, 7)) months.push(i);
-      if (!prev || prev.start.slice(0, 4) !== b.start.slice(0, 4)) years.push(i);
     });
-    const thin = (list) => {
-      const every = Math.ceil(list.length / maxLabels);
-      return list.filter((_, k) => k % every === 0);
-    };
-    if (months.length <= maxLabels || years.length <= 2) {
+    const month = (i) => Number(buckets[i].start.slice(5, 7));
+    const quarters = months.filter((i) => (month(i) - 1) % 3 === 0);
+    const years = months.filter((i) => month(i) === 1);
+    const label = (list, yearOnly) => {
       let lastYear = null;
-      return thin(months).map((index) => {
+      return list.map((index) => {
         const start = buckets[index].start;
         const year = start.slice(0, 4);
-        const text = fmtMonthShort.format(asDate(start)) + (year !== lastYear ? ` ${year}` : '');
+        const text = yearOnly ? year : fmtMonthShort.format(asDate(start)) + (year !== lastYear ? ` ${year}` : '');
         lastYear = year;
         return { index, text };
       });
-    }
-    return thin(years).map((index) => ({ index, text: buckets[index].start.slice(0, 4) }));
+    };
+    if (months.length <= maxLabels) return label(months, false);
+    if (quarters.length <= maxLabels) return label(quarters, false);
+    const every = Math.ceil(years.length / maxLabels);
+    return label(years.filter((_, k) => k % every === 0), true);
   }
 
   function renderKindOptions() {
@@ -440,7 +498,7 @@
   }
 
   function renderCountryOptions() {
-    ui.countryOptions.replaceChildren(...[...state.countries].sort().map((c) => new Option(countryName(c), c)));
+    ui.countryOptions.replaceChildren(...[...state.countries].map(countryName).sort().map((name) => new Option('', name)));
   }
 
   // ---------- the list ----------
@@ -484,10 +542,11 @@
     setStatus('Loading the timeline…');
     ui.more.hidden = true;
     ui.json.href = '/v1/timeline?' + apiQuery(params, { format: 'json' });
+    ui.embed.value = `${location.origin}/v1/timeline?` + apiQuery(params, { format: 'timelinejs' });
     try {
       const [stats, page] = await Promise.all([
         api('/v1/stats/escalation?' + apiQuery(params, { bucket: params.get('bucket') || 'month' }), signal),
-        api('/v1/events?' + apiQuery(params, { limit: PAGE_SIZE }), signal),
+        api('/v1/events?' + apiQuery(params, { sort: params.get('sort'), limit: PAGE_SIZE }), signal),
       ]);
       if (run !== state.run) return;
       clearProblem();
@@ -528,7 +587,7 @@
     ui.more.disabled = true;
     setStatus('Loading more events…');
     try {
-      const page = await api('/v1/events?' + apiQuery(params, { limit: PAGE_SIZE, cursor: state.cursor }));
+      const page = await api('/v1/events?' + apiQuery(params, { sort: params.get('sort'), limit: PAGE_SIZE, cursor: state.cursor }));
       if (run !== state.run) return;
       const before = ui.list.children.length;
       state.cursor = page && page.nextCursor ? page.nextCursor : null;
@@ -669,11 +728,32 @@
     if (Array.isArray(e.tags) && e.tags.length) {
       article.append(el('p', { class: 'tags' }, e.tags.map((t) => el('span', { class: 'tag' }, t))));
     }
+    article.append(citeSection(e));
     article.append(el('p', { class: 'api-links' },
       el('a', { href: '/v1/events/' + encodeURIComponent(e.id) }, 'This event as JSON'), ' · ',
       el('a', { href: '/v1/events/' + encodeURIComponent(e.id) + '/revisions' }, 'History of corrections'),
       e.wikidataQid ? [' · ', el('a', { href: `https://www.wikidata.org/wiki/${e.wikidataQid}`, rel: 'noopener noreferrer' }, `Wikidata ${e.wikidataQid}`)] : null));
     return article;
+  }
+
+  /** "Cite this event": a permalink and the API's citation (title, date, data set, version, access date, sources). */
+  function citeSection(e) {
+    const id = encodeURIComponent(e.id);
+    const text = el('pre', { class: 'citation', id: 'citation-text', tabindex: '0', 'aria-label': 'Citation' }, 'Loading the citation…');
+    fetch(`/v1/events/${id}/citation`, { headers: { Accept: 'text/plain' } })
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`${r.status}`))))
+      .then((body) => { text.textContent = body.trimEnd(); text.dataset.state = 'ready'; })
+      .catch(() => { text.textContent = 'The citation could not be loaded; the permalink above still works.'; text.dataset.state = 'error'; });
+    return el('section', { class: 'cite', 'aria-labelledby': 'cite-title' },
+      el('h3', { id: 'cite-title' }, 'Cite this event'),
+      el('div', { class: 'copy-row' },
+        el('label', { for: 'permalink' }, 'Permalink'),
+        el('input', { id: 'permalink', class: 'copy-field', readonly: true, value: `${location.origin}${location.pathname}#/events/${id}` }),
+        el('button', { type: 'button', class: 'secondary copy', 'data-copy': 'permalink' }, 'Copy link')),
+      text,
+      el('p', { class: 'cite-actions' },
+        el('button', { type: 'button', class: 'secondary copy', 'data-copy': 'citation-text' }, 'Copy citation'), ' ',
+        el('a', { href: `/v1/events/${id}/citation?format=csl`, download: `${e.id}.csl.json` }, 'CSL-JSON for Zotero or Pandoc')));
   }
 
   // ---------- routing ----------
@@ -716,6 +796,31 @@
     navigate(params, null);
   });
   ui.more.addEventListener('click', loadMore);
+  ui.sort.addEventListener('change', () => navigate(formParams(), parseHash().eventId));
+  ui.from.addEventListener('input', () => echoDate(ui.from, ui.fromEcho));
+  ui.to.addEventListener('input', () => echoDate(ui.to, ui.toEcho));
+  // Copy buttons: data-copy names the field or block whose text is copied.
+  document.addEventListener('click', async (event) => {
+    const button = event.target.closest && event.target.closest('button[data-copy]');
+    if (!button) return;
+    const source = document.getElementById(button.dataset.copy);
+    if (!source) return;
+    const text = 'value' in source ? source.value : source.textContent;
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(text);
+      copied = true;
+    } catch {
+      // No clipboard permission: select the text so Ctrl+C copies it.
+      const range = document.createRange();
+      if ('select' in source) source.select(); else { range.selectNodeContents(source); getSelection().removeAllRanges(); getSelection().addRange(range); }
+      try { copied = document.execCommand('copy'); } catch { copied = false; }
+    }
+    const label = button.dataset.label || (button.dataset.label = button.textContent);
+    button.textContent = copied ? 'Copied' : 'Selected: press Ctrl+C';
+    setStatus(copied ? `${label.replace(/^Copy /, '')} copied to the clipboard.` : 'Copying was not allowed: the text is selected, press Ctrl+C.');
+    setTimeout(() => { button.textContent = label; }, 2500);
+  });
   ui.skip.addEventListener('click', (event) => {
     event.preventDefault();
     ui.list.focus();

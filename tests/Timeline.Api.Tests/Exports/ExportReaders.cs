@@ -21,7 +21,7 @@ internal static class ExportReaders
         "json" => [.. Json(body).Events.Select(e => new ExportedEvent(e.Id, e.Title))],
         "ndjson" => [.. Ndjson(body).Select(e => new ExportedEvent(e.Id, e.Title))],
         "csv" => [.. Csv(body).Select(r => new ExportedEvent(r["id"], r["title"]))],
-        "timelinejs" => [.. TimelineJs(body).Events.Select(e => new ExportedEvent(e.UniqueId, e.Text.Headline))],
+        "timelinejs" => [.. TimelineJs(body).Events.Select(e => new ExportedEvent(e.UniqueId, TimelineJsTitle(e)))],
         "ics" => [.. Ics(body).Select(v => new ExportedEvent(v["UID"][..v["UID"].IndexOf('@', StringComparison.Ordinal)], v["SUMMARY"]))],
         "geojson" => [.. GeoJson(body).Features.Select(f => new ExportedEvent(f.Id, f.Properties.Title))],
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
@@ -35,6 +35,12 @@ internal static class ExportReaders
         Assert.True(text.Length == 0 || text.EndsWith('\n'), "every NDJSON line ends with a newline");
         return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonSerializer.Deserialize<EventDetail>(line, TimelineApp.Strict)!)];
     }
+
+    /// <summary>A slide's full title: the headline, or the bold first paragraph when the headline had to be shortened.</summary>
+    public static string TimelineJsTitle(TimelineJsEvent e) =>
+        e.Text.Headline.EndsWith('…') && e.Text.Text.StartsWith("<p><strong>", StringComparison.Ordinal)
+            ? e.Text.Text["<p><strong>".Length..e.Text.Text.IndexOf("</strong>", StringComparison.Ordinal)]
+            : e.Text.Headline;
 
     public static TimelineJsDocument TimelineJs(byte[] body) => JsonSerializer.Deserialize<TimelineJsDocument>(body, TimelineApp.Strict)!;
 

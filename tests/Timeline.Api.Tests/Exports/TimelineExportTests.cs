@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -120,25 +121,68 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
         Assert.Equal("human", doc.Scale);
         Assert.Equal(doc.Events.Length, doc.Events.Select(e => e.UniqueId).Distinct().Count());
 
+        Assert.Equal(TimelineJsWriter.Headline, doc.Title.Text.Headline);
+        Assert.Contains(WebUtility.HtmlEncode(TimelineExport.Title), doc.Title.Text.Text, StringComparison.Ordinal);
+
         var day = doc.Events.Single(e => e.UniqueId == ExportApp.UnicodeId);
         Assert.Equal(new TimelineJsDate(2024, 3, 10), day.StartDate);
         Assert.Null(day.EndDate);
-        Assert.Equal("incident", day.Group);
+        Assert.Null(day.Group); // no group rows unless asked for
         Assert.Equal("https://example.org/report", day.Media?.Url);
         Assert.Equal("Українська правда (test)", day.Media?.Credit);
-        Assert.Contains("<blockquote>", day.Text.Text, StringComparison.Ordinal);
-        Assert.Contains("disputed", day.Text.Text, StringComparison.Ordinal);
+        // Short enough for a marker; the full title opens the slide text.
+        Assert.Equal(TimelineJsWriter.ShortHeadline(ExportApp.UnicodeTitle), WebUtility.HtmlDecode(day.Text.Headline));
+        Assert.True(WebUtility.HtmlDecode(day.Text.Headline).Length <= TimelineJsWriter.MaxHeadlineLength);
+        Assert.StartsWith($"<p><strong>{ExportApp.UnicodeTitle}</strong></p>", WebUtility.HtmlDecode(day.Text.Text), StringComparison.Ordinal);
+        Assert.Contains("<strong>Level 4 · Spill-over:</strong>", day.Text.Text, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://example.org/report\">Українська правда (test)</a>, 11 Mar 2024", day.Text.Text, StringComparison.Ordinal);
+        // Quotes and claims are a link away, on the event's page, so the slide fits above the timeline strip.
+        Assert.DoesNotContain("<blockquote>", day.Text.Text, StringComparison.Ordinal);
+        Assert.Matches($"<a href=\"http://[^\"]+/#/events/{ExportApp.UnicodeId}\">1 quote and 1 claim \\(1 not confirmed\\), full sources and citation</a>", day.Text.Text);
 
         Assert.Equal(new TimelineJsDate(2023, 2, null), doc.Events.Single(e => e.UniqueId == ExportApp.MonthId).StartDate);
         var year = doc.Events.Single(e => e.UniqueId == ExportApp.YearId);
         Assert.Equal(new TimelineJsDate(2022, null, null), year.StartDate);
-        Assert.NotNull(year.DisplayDate);
+        Assert.Equal("About 2022", year.DisplayDate);
+        Assert.Equal("A year-precision test event", year.Text.Headline); // short titles stay whole
+        Assert.DoesNotContain("<strong>A year-precision", year.Text.Text, StringComparison.Ordinal);
         Assert.Equal(new TimelineJsDate(2024, 7, 3), doc.Events.Single(e => e.UniqueId == ExportApp.SpanId).EndDate);
 
         var formula = doc.Events.Single(e => e.UniqueId == ExportApp.FormulaId);
         Assert.Null(formula.Media); // its only source has no URL: none is made up
-        Assert.DoesNotContain("<a href", formula.Text.Text, StringComparison.Ordinal);
-        Assert.Equal(WebUtility.HtmlEncode(ExportApp.FormulaTitle), formula.Text.Headline);
+        Assert.DoesNotContain("<a href=\"https://", formula.Text.Text, StringComparison.Ordinal);
+        Assert.Contains("<strong>Sources:</strong> Test outlet</p>", formula.Text.Text, StringComparison.Ordinal);
+        Assert.Equal(WebUtility.HtmlEncode(TimelineJsWriter.ShortHeadline(ExportApp.FormulaTitle)), formula.Text.Headline);
+        Assert.StartsWith($"<p><strong>{WebUtility.HtmlEncode(ExportApp.FormulaTitle)}</strong></p>", formula.Text.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Missile falls on Przewodów, Poland, killing two", "Missile falls on Przewodów, Poland…")]
+    [InlineData("Explosion damages the Crimean Bridge", "Explosion damages the Crimean Bridge")]
+    [InlineData("Russia recognises the Donetsk and Luhansk 'people's republics'", "Russia recognises the Donetsk and…")]
+    [InlineData("Supercalifragilisticexpialidociousandevenlongerthanthat words", "Supercalifragilisticexpialidociousa…")]
+    public void HeadlinesAreCutAtAWordBoundaryToFitAMarker(string title, string headline)
+    {
+        Assert.Equal(headline, TimelineJsWriter.ShortHeadline(title));
+        Assert.True(headline.Length <= TimelineJsWriter.MaxHeadlineLength);
+    }
+
+    [Fact]
+    public async Task TimelineJsWriterGroupsByLevelWithReadableLabelsWhenAskedTo()
+    {
+        using var client = app.CreateClient();
+        var json = await client.GetStringAsync($"/v1/events/{ExportApp.UnicodeId}");
+        var pipe = new System.IO.Pipelines.Pipe();
+        var writer = new TimelineJsWriter(pipe.Writer, TimelineJsGroups.Level);
+        var filters = new TimelineFilters(null, null, null, null, null, null, null, null, null, null, false);
+        writer.Start(new ExportHeader(TimelineExport.Title, DateTimeOffset.UtcNow, filters, 1, "http://127.0.0.1"));
+        writer.Event(new ExportRow(json, ExportApp.UnicodeId, null, null));
+        writer.End(1);
+        await pipe.Writer.CompleteAsync();
+        var body = (await pipe.Reader.ReadAtLeastAsync(int.MaxValue / 2)).Buffer.ToArray();
+
+        var slide = Assert.Single(ExportReaders.TimelineJs(body).Events);
+        Assert.Equal("4 · Spill-over", slide.Group);
     }
 
     [Fact]
