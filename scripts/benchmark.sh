@@ -8,7 +8,7 @@
 #    sequence, interleaved rounds. Absolute figures drift on a shared machine; ratios from one run do not.
 # 4. Exports every format on a fresh API process: first byte, MB/s (and its ratio to the limit's export
 #    in the same run), and the server's peak memory growth (VmHWM after minus VmRSS before, the peak reset
-#    through /proc/PID/clear_refs after a warm-up export of the same format).
+#    through /proc/PID/clear_refs after a warm-up export of the same format, which compiles the code).
 # 5. Measures write latency: creates and revisions through the API, each re-rendering what it touches.
 # Writes benchmarks/results/synthetic-<N>.md and prints it. Stops what it started by PID.
 # Settings: TIMELINE_PG_PORT (default 54329), BENCH_HTTP_PORT (default 5090, what the harness expects),
@@ -44,8 +44,9 @@ if [ "$comment" != "synthetic events=$events seed=$seed" ]; then
   scripts/synthetic.sh --events "$events" --seed "$seed" --port "$pg_port"
 fi
 
-dotnet build src/Timeline.Api -c Release -v quiet -nologo >/dev/null
-dll=src/Timeline.Api/bin/Release/net10.0/Timeline.Api.dll
+# A copy of its own, so that a build in the work tree during the run does not change what is measured.
+dotnet publish src/Timeline.Api -c Release -v quiet -nologo -o "$results/api" >/dev/null
+dll=$results/api/Timeline.Api.dll
 export ConnectionStrings__Timeline="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$db"
 
 api_pid=
@@ -104,9 +105,10 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 for format in json ndjson csv timelinejs ics geojson; do
   echo "  export: $format" >&2
   start_api
-  # One small export of the same format first: the baseline then holds the JIT-compiled code and the
-  # connection pool, and the figure is what the data costs.
-  curl -s -o /dev/null "$base/v1/timeline?format=$format&to=2022-01-31"
+  # One whole export of the same format first, thrown away: the code is then compiled at its final
+  # tier (as in a server that has been up a while) and the pool is open, so the figure is what the data
+  # costs, and the memory growth is what one more export adds.
+  curl -s -o /dev/null "$base/v1/timeline?format=$format"
   echo 5 >"/proc/$api_pid/clear_refs" 2>/dev/null || true # reset VmHWM to the current RSS
   before=$(kb VmRSS)
   metrics=$(curl -s -o /dev/null -w '%{time_starttransfer} %{time_total} %{size_download} %{http_code}' "$base/v1/timeline?format=$format")

@@ -23,7 +23,8 @@ create table event_search (
     published   boolean not null,
     search      tsvector not null
 );
-create index event_search_published on event_search (occurred_on, id) where published;
+-- The words ride in the index: walking it in date order tests them without visiting the table.
+create index event_search_published on event_search (occurred_on, id) include (search) where published;
 create index event_search_all on event_search (occurred_on, id);
 create index event_search_words on event_search using gin (search);
 

@@ -3,6 +3,7 @@ using Timeline.Api.Actors;
 using Timeline.Api.Auth;
 using Timeline.Api.Changes;
 using Timeline.Api.Citations;
+using Timeline.Api.CuratedData;
 using Timeline.Api.Editing;
 using Timeline.Api.Events;
 using Timeline.Api.Exports;
@@ -60,6 +61,7 @@ app.MapActorWrites();
 app.MapRevisions();
 app.MapChanges();
 app.MapCitations();
+app.MapCuratedData();
 
 app.Run();
 return 0;

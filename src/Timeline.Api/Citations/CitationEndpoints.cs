@@ -109,7 +109,7 @@ internal static class CitationEndpoints
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var json = await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(DocumentSql, new { id }, cancellationToken: ct));
-        return json is null ? null : JsonSerializer.Deserialize(json, TimelineJsonContext.Default.EventDetail);
+        return json is null ? null : EventRenderer.Read(System.Text.Encoding.UTF8.GetBytes(json));
     }
 }
 
@@ -149,6 +149,7 @@ internal sealed class Citation(EventDetail e, string baseUrl, DateOnly accessed)
         if (s.PublishedOn is { } on) text.Append(", ").Append(on.ToString("d MMMM yyyy", En));
         text.Append('.');
         if (s.Url is not null) text.Append(' ').Append(s.Url);
+        if (s.Url is not null && s.UrlCheckedOn is { } checkedOn) text.Append(" (link checked ").Append(checkedOn.ToString("d MMMM yyyy", En)).Append(')');
         return text.ToString();
     }
 

@@ -22,11 +22,11 @@ internal static class CitationOpenApi
         "published", null, null, 1, Updated, Updated, [],
         [
             new EventSource("president-of-poland-przewodow-2022", "Chancellery of the President of the Republic of Poland",
-                "[Statement by President Andrzej Duda on the explosion in Przewodów]", true, null, "pl", new DateOnly(2022, 11, 16), null),
+                "[Statement by President Andrzej Duda on the explosion in Przewodów]", true, null, "pl", new DateOnly(2022, 11, 16), null, null),
             new EventSource("nato-sg-przewodow-2022", "NATO",
-                "[Press conference by the NATO Secretary General following the explosion in Przewodów, Poland]", true, null, "en", new DateOnly(2022, 11, 16), null),
+                "[Press conference by the NATO Secretary General following the explosion in Przewodów, Poland]", true, null, "en", new DateOnly(2022, 11, 16), null, null),
             new EventSource("seed-000-lavrov-tass-interview", null,
-                "[Report on Lavrov's TASS interview accusing Kyiv of trying to draw NATO into the war]", true, null, "en", null, null),
+                "[Report on Lavrov's TASS interview accusing Kyiv of trying to draw NATO into the war]", true, null, "en", null, null, null),
         ],
         [], [], []), "http://127.0.0.1:5080", new DateOnly(2025, 9, 1));
 

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using Npgsql;
 using Timeline.Api.Editing;
@@ -6,17 +8,32 @@ using Timeline.Api.Editing;
 namespace Timeline.Api.CuratedData;
 
 /// <summary>
-/// Loads the curated data set (db/curated/timeline.json) in one transaction. It only adds: an event,
-/// actor or source whose id is already in the database is left as it is, so editors' corrections made
-/// through the API are never overwritten by a restart. Events go through <see cref="EventWriter"/>, like
-/// the API's writes, so each one it adds gets its stored JSON and its "created" revision.
+/// Loads the curated data set (db/curated/timeline.json) at start-up, in one transaction, through the
+/// same writer as the API (<see cref="EventWriter"/>): every change gets its stored JSON and a revision.
+/// <list type="bullet">
+/// <item>A new event is created; its <c>formerIds</c> become aliases that redirect.</item>
+/// <item>An event whose id the file changed (the old id in <c>formerIds</c>) is renamed: a revision, and
+/// the old id redirects.</item>
+/// <item>An event whose entry changed in the file (or a source it cites) is revised with the file's
+/// <c>changeReason</c>, when the curated data set made its latest change. When an editor changed it
+/// through the API since, the editor's work is kept: the correction is logged and listed at
+/// GET /v1/curated-data/conflicts until a person settles it, by revising the event through the API
+/// (applying the correction, or not) after it was listed.</item>
+/// <item>Actors are added when missing (admins correct them through the API); sources belong to the
+/// file and are added or updated.</item>
+/// </list>
 /// </summary>
 internal static class CuratedDataLoader
 {
     public static readonly string DefaultFile = Path.Combine(AppContext.BaseDirectory, "db", "curated", "timeline.json");
     public const string Editor = "curated-data";
+    private const string CreatedReason = "Loaded from the curated data set (db/curated/timeline.json).";
+    private const string CorrectedReason = "Corrected in the curated data set (db/curated/timeline.json).";
 
-    public static async Task<int> LoadAsync(NpgsqlDataSource db, string file, ILogger log, CancellationToken ct)
+    /// <summary>What a load did.</summary>
+    internal sealed record Outcome(int Added, int Renamed, int Corrected, int Conflicts, int Unchanged);
+
+    public static async Task<Outcome> LoadAsync(NpgsqlDataSource db, string file, ILogger log, CancellationToken ct)
     {
         CuratedSet set;
         await using (var stream = File.OpenRead(file))
@@ -43,21 +60,146 @@ internal static class CuratedDataLoader
             await conn.ExecuteAsync(new CommandDefinition("""
                 insert into sources (slug, outlet, title, title_is_descriptive, author, language, published_on, url, url_checked_on, seed, note)
                 values (@Id, @Outlet, @Title, @TitleIsDescriptive, @Author, @Language, @PublishedOn, @Url, @UrlCheckedOn, @Seed, @Note)
-                on conflict (slug) do nothing
+                on conflict (slug) do update set outlet = excluded.outlet, title = excluded.title, title_is_descriptive = excluded.title_is_descriptive,
+                    author = excluded.author, language = excluded.language, published_on = excluded.published_on, url = excluded.url,
+                    url_checked_on = excluded.url_checked_on, seed = excluded.seed, note = excluded.note
                 """, s, tx, cancellationToken: ct));
         }
 
-        var existing = (await conn.QueryAsync<string>(new CommandDefinition(
-            "select slug from events where slug = any(@slugs)", new { slugs = set.Events.Select(e => e.Id).ToArray() }, tx, cancellationToken: ct))).ToHashSet();
-        var added = set.Events.Where(e => !existing.Contains(e.Id)).ToList();
+        var renamed = 0;
+        foreach (var e in set.Events)
+        {
+            foreach (var old in e.FormerIds ?? [])
+            {
+                var taken = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "select exists (select 1 from events where slug = @slug)", new { slug = e.Id }, tx, cancellationToken: ct));
+                if (!taken && await EventWriter.RenameAsync(conn, tx, old, e.Id,
+                        $"Id changed from '{old}' to '{e.Id}'. {e.ChangeReason ?? CorrectedReason}", Editor, ct) is not null)
+                {
+                    renamed++;
+                }
+            }
+        }
 
-        // Through the same writer as the API: same checks, same stored JSON, same revisions.
-        await EventWriter.CreateAsync(conn, tx, [.. added.Select(e => (e.Id, (IEventFields)e.ToRequest()))], Editor,
-            "Loaded from the curated data set (db/curated/timeline.json).", ct);
+        var sources = set.Sources.ToDictionary(s => s.Id);
+        var hashes = set.Events.ToDictionary(e => e.Id, e => Hash(e, sources));
+        var current = (await conn.QueryAsync<Current>(new CommandDefinition("""
+            select e.slug, e.id, e.version, e.curated_hash as CuratedHash, e.document_json as DocumentJson,
+                   r.changed_by as LastChangedBy, r.changed_at as LastChangedAt,
+                   c.curated_hash as ConflictHash, c.detected_at as ConflictDetectedAt
+            from events e
+            left join lateral (select changed_by, changed_at from revisions where event_id = e.id order by version desc limit 1) r on true
+            left join curated_conflicts c on c.event_id = e.id
+            where e.slug = any(@slugs)
+            """, new { slugs = set.Events.Select(e => e.Id).ToArray() }, tx, cancellationToken: ct))).ToDictionary(c => c.Slug);
+
+        var added = set.Events.Where(e => !current.ContainsKey(e.Id)).ToList();
+        await EventWriter.CreateAsync(conn, tx, [.. added.Select(e => (e.Id, (IEventFields)e.ToRequest()))], Editor, CreatedReason, ct);
+        foreach (var e in added)
+        {
+            await MarkLoadedAsync(conn, tx, e.Id, hashes[e.Id], ct);
+        }
+        // Every former id redirects, also where the event was created under its new id.
+        var aliases = set.Events.SelectMany(e => (e.FormerIds ?? []).Select(old => (Old: old, Slug: e.Id))).ToArray();
+        await conn.ExecuteAsync(new CommandDefinition("""
+            insert into event_aliases (slug, event_id)
+            select x.old, e.id from unnest(@olds, @slugs) as x(old, slug) join events e on e.slug = x.slug
+            on conflict (slug) do nothing
+            """, new { olds = aliases.Select(a => a.Old).ToArray(), slugs = aliases.Select(a => a.Slug).ToArray() }, tx, cancellationToken: ct));
+
+        int corrected = 0, conflicts = 0, unchanged = 0;
+        foreach (var e in set.Events.Where(e => current.ContainsKey(e.Id)))
+        {
+            var now = current[e.Id];
+            if (now.CuratedHash == hashes[e.Id])
+            {
+                unchanged++;
+                continue;
+            }
+            if (now.LastChangedBy != Editor && now.ConflictHash == hashes[e.Id] && now.LastChangedAt > now.ConflictDetectedAt)
+            {
+                // An editor revised the event after this correction was listed: a person has settled it.
+                await MarkLoadedAsync(conn, tx, e.Id, hashes[e.Id], ct);
+                unchanged++;
+                continue;
+            }
+            if (now.LastChangedBy != Editor)
+            {
+                // An editor changed the event through the API after the curated data set did: keep their work.
+                await conn.ExecuteAsync(new CommandDefinition("""
+                    insert into curated_conflicts (event_id, curated_hash, file_reason) values (@Id, @hash, @reason)
+                    on conflict (event_id) do update set curated_hash = excluded.curated_hash, file_reason = excluded.file_reason,
+                        detected_at = case when curated_conflicts.curated_hash = excluded.curated_hash then curated_conflicts.detected_at else now() end
+                    """, new { now.Id, hash = hashes[e.Id], reason = e.ChangeReason }, tx, cancellationToken: ct));
+                log.LogWarning("Curated data set: {Event} changed in the file, but {Editor} changed it through the API since; the correction is not applied (GET /v1/curated-data/conflicts)",
+                    e.Id, now.LastChangedBy);
+                conflicts++;
+                continue;
+            }
+            // A revision only when the event as served changes: a new hash alone (a database loaded
+            // before hashes were kept, or a reworded changeReason) is recorded without one.
+            await tx.SaveAsync("correction", ct);
+            var written = await EventWriter.ReviseAsync(conn, tx, e.Id, [now.Version], e.ToRequest(), e.ChangeReason ?? CorrectedReason, Editor, ct);
+            if (SameEvent(now.DocumentJson, written.Json))
+            {
+                await tx.RollbackAsync("correction", ct);
+                unchanged++;
+            }
+            else
+            {
+                await tx.ReleaseAsync("correction", ct);
+                corrected++;
+            }
+            await MarkLoadedAsync(conn, tx, e.Id, hashes[e.Id], ct);
+        }
 
         await tx.CommitAsync(ct);
-        log.LogInformation("Curated data set: {Added} events added, {Kept} already present", added.Count, existing.Count);
-        return added.Count;
+        var outcome = new Outcome(added.Count, renamed, corrected, conflicts, unchanged);
+        log.LogInformation("Curated data set: {Added} events added, {Renamed} renamed, {Corrected} corrected, {Conflicts} corrections left for a person, {Unchanged} unchanged",
+            outcome.Added, outcome.Renamed, outcome.Corrected, outcome.Conflicts, outcome.Unchanged);
+        return outcome;
+    }
+
+    /// <summary>
+    /// An event of the file as the database holds it. The query names its columns as these properties:
+    /// Dapper caches a type's mapping at first use, whatever the underscore setting was then.
+    /// </summary>
+    private sealed class Current
+    {
+        public string Slug { get; init; } = "";
+        public long Id { get; init; }
+        public int Version { get; init; }
+        public string? CuratedHash { get; init; }
+        public string? DocumentJson { get; init; }
+        public string? LastChangedBy { get; init; }
+        public DateTime? LastChangedAt { get; init; }
+        public string? ConflictHash { get; init; }
+        public DateTime? ConflictDetectedAt { get; init; }
+    }
+
+    private static Task<int> MarkLoadedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string slug, string hash, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition("""
+            update events set curated_hash = @hash where slug = @slug;
+            delete from curated_conflicts where event_id = (select id from events where slug = @slug);
+            """, new { slug, hash }, tx, cancellationToken: ct));
+
+    /// <summary>The file's entry and the entries of the sources it cites: when this changes, the event may have.</summary>
+    private static string Hash(CuratedEvent e, Dictionary<string, CuratedSource> sources) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(
+            new { Event = e, Sources = e.Sources.Select(id => sources.GetValueOrDefault(id)).ToArray() }, JsonOptions)));
+
+    /// <summary>Equal documents but for the version and update time a revision always changes.</summary>
+    private static bool SameEvent(string? before, string after)
+    {
+        if (before is null) return false;
+        var a = JsonNode.Parse(before)!.AsObject();
+        var b = JsonNode.Parse(after)!.AsObject();
+        foreach (var changes in new[] { "version", "updatedAt" })
+        {
+            a.Remove(changes);
+            b.Remove(changes);
+        }
+        return JsonNode.DeepEquals(a, b);
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)

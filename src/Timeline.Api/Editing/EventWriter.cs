@@ -164,6 +164,31 @@ internal static class EventWriter
         }
     }
 
+    /// <summary>
+    /// Gives an event a new id in the caller's transaction (the curated loader does, when a corrected date
+    /// changes the id). The old id becomes an alias that GET /v1/events/{old} redirects; the rename is a
+    /// revision, so it shows in the event's history and the change feed. Related events show the id: they
+    /// are rendered again too. Null when there is no event with the old id.
+    /// </summary>
+    public static async Task<Written?> RenameAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string oldSlug, string newSlug,
+        string reason, string editor, CancellationToken ct)
+    {
+        var id = await conn.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            update events set slug = @newSlug, version = version + 1, updated_at = now() where slug = @oldSlug returning id
+            """, new { oldSlug, newSlug }, tx, cancellationToken: ct));
+        if (id is not { } eventId)
+        {
+            return null;
+        }
+        await conn.ExecuteAsync(new CommandDefinition("""
+            insert into event_aliases (slug, event_id) values (@oldSlug, @eventId)
+            on conflict (slug) do update set event_id = excluded.event_id
+            """, new { oldSlug, eventId }, tx, cancellationToken: ct));
+        long[] self = [eventId];
+        await EventRenderer.StoreAsync(conn, tx, self.Concat(await NeighboursAsync(conn, tx, self, ct)), ct);
+        return (await AppendRevisionsAsync(conn, tx, self, "revised", editor, reason, ct))[0];
+    }
+
     /// <summary>The events related to these, in either direction.</summary>
     private static async Task<IEnumerable<long>> NeighboursAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long[] ids, CancellationToken ct) =>
         await conn.QueryAsync<long>(new CommandDefinition("""

@@ -54,7 +54,8 @@ internal static class EventEndpoints
         events.MapGet("/{id}", GetEvent)
             .WithName("GetEvent")
             .WithSummary("Get one event with everything known about it")
-            .WithDescription("The event with its actors and their roles, sources, exact quotes, claims with their status, and relations to other events. A retracted event still answers 200 with its retraction notice. The `ETag` is the event's version; send it back in `If-None-Match` to get a 304 when nothing changed.")
+            .WithDescription("The event with its actors and their roles, sources, exact quotes, claims with their status, and relations to other events. A retracted event still answers 200 with its retraction notice. The `ETag` is the event's version; send it back in `If-None-Match` to get a 304 when nothing changed. An id the event had before it was renamed (a corrected date in the id) answers 301 Moved Permanently with the current address in `Location`.")
+            .Produces(StatusCodes.Status301MovedPermanently)
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
@@ -171,7 +172,9 @@ internal static class EventEndpoints
 
     private const string DetailSql = "select e.document_json, e.version from events e where e.slug = $1";
 
-    internal static async Task<Results<JsonText<EventDetail>, StatusCodeHttpResult, ProblemHttpResult>> GetEvent(
+    private const string AliasSql = "select e.slug from event_aliases a join events e on e.id = a.event_id where a.slug = @id";
+
+    internal static async Task<Results<JsonText<EventDetail>, StatusCodeHttpResult, RedirectHttpResult, ProblemHttpResult>> GetEvent(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
         NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
@@ -190,6 +193,12 @@ internal static class EventEndpoints
         }
         if (document is null)
         {
+            // An id the event had before a rename: links in articles keep working.
+            await using var conn = await db.OpenConnectionAsync(ct);
+            if (await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(AliasSql, new { id }, cancellationToken: ct)) is { } current)
+            {
+                return TypedResults.Redirect($"{http.Request.PathBase}/v1/events/{Uri.EscapeDataString(current)}", permanent: true);
+            }
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Event not found",
                 detail: $"There is no event with id '{id}'. Ids are slugs such as '2022-11-15-przewodow-missile'; list them at /v1/events.");
         }

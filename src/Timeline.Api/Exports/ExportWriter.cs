@@ -53,10 +53,8 @@ internal abstract class ExportWriter(PipeWriter pipe)
         _ => throw new ArgumentOutOfRangeException(nameof(format), format.Name, "No writer for this format."),
     };
 
-    /// <summary>Full event from its document, for the formats that rearrange it (CSV, TimelineJS, iCalendar).</summary>
-    protected static EventDetail Parse(ExportRow row) =>
-        JsonSerializer.Deserialize(row.Json, TimelineJsonContext.Default.EventDetail)
-        ?? throw new InvalidOperationException($"Event {row.Id} has an empty document.");
+    /// <summary>Full event from its stored document, for the formats that rearrange it (CSV, TimelineJS, iCalendar).</summary>
+    protected static EventDetail Parse(ExportRow row) => EventRenderer.Read(row.Json);
 }
 
 /// <summary>Base for the JSON formats: a Utf8JsonWriter on the pipe, flushed into it after every event.</summary>

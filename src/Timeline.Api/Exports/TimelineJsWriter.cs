@@ -64,9 +64,9 @@ internal sealed class TimelineJsWriter(PipeWriter pipe, TimelineJsGroups groups 
             Text: new TimelineJsText(PipeText.Html(ShortHeadline(title)), SlideText(e, title)),
             Group: groups == TimelineJsGroups.Level ? LevelGroup(e.Escalation) : null,
             UniqueId: e.Id,
-            Media: e.Sources.FirstOrDefault(s => s.Url is not null) is { } s
-                ? new TimelineJsMedia(s.Url!, PipeText.Html(s.Title), PipeText.Html(s.Outlet ?? s.Author))
-                : null);
+            // No media: TimelineJS shows a news article's URL by fetching it through third-party services
+            // (and our sources are articles, not pictures). The slide text links each source instead.
+            Media: null);
         JsonSerializer.Serialize(Json, slide, TimelineJsonContext.Default.TimelineJsEvent);
         Commit();
     }

@@ -18,6 +18,7 @@ internal static class TimelineOpenApi
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
             if (parameter.Name == "format") parameter.Example = "csv";
+            if (parameter.Name == "groups") parameter.Example = "level";
         }
         if (operation.Responses?.GetValueOrDefault("200") is OpenApiResponse { Content: { } content })
         {

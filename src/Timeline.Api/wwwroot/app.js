@@ -253,8 +253,13 @@
   const kindName = (id) => (state.kinds.find((k) => k.id === id) || { name: id }).name;
   let regionNames = null;
   try { regionNames = new Intl.DisplayNames(['en'], { type: 'region' }); } catch { regionNames = null; }
+  let languageNames = null;
+  try { languageNames = new Intl.DisplayNames(['en'], { type: 'language' }); } catch { languageNames = null; }
   const countryName = (code) => {
     try { return (regionNames && regionNames.of(code)) || code; } catch { return code; }
+  };
+  const languageName = (code) => {
+    try { return (languageNames && languageNames.of(code)) || code; } catch { return code; }
   };
 
   /** "Przewodów, Poland"; just "Ukraine" when the place is the country itself. */
@@ -692,6 +697,7 @@
         el('blockquote', { lang: q.language || null }, q.text),
         q.translation ? el('p', { class: 'translation' }, el('span', { class: 'label' }, 'Translation: '), q.translation) : null,
         el('figcaption', {}, '— ', q.speaker ? q.speaker.name : 'Unknown speaker',
+          q.originalLanguage ? el('span', { class: 'translated' }, ` (the source's translation from ${languageName(q.originalLanguage)})`) : '',
           q.saidOn ? `, ${fmtDay.format(asDate(q.saidOn))}` : '', refs(q.source ? [q.source] : [])))));
     }
 
@@ -706,6 +712,7 @@
           s.author ? ` — ${s.author}` : '',
           s.publishedOn ? `, ${fmtDay.format(asDate(s.publishedOn))}` : '',
           s.language && s.language !== 'en' ? el('span', { class: 'lang' }, ` (${s.language})`) : null,
+          s.url && s.urlCheckedOn ? el('span', { class: 'checked' }, ` · link checked ${fmtDay.format(asDate(s.urlCheckedOn))}`) : null,
           s.url ? null : el('span', { class: 'no-url' }, ' · no link known'));
       })));
     } else {

@@ -179,6 +179,27 @@ public sealed class TimelinePageTests(BrowserApp app) : IClassFixture<BrowserApp
     }
 
     [Fact]
+    public async Task AQuoteAnOutletTranslatedSaysSoAndACheckedLinkSaysWhen()
+    {
+        var detail = await FindEventAsync(e => e.Quotes.Any(q => q.OriginalLanguage == "ru") && e.Sources.Any(s => s.UrlCheckedOn is not null))
+            ?? throw new InvalidOperationException("The curated data set has no event with a translated quote and a checked link.");
+        var page = await app.NewPageAsync();
+        await page.GotoAsync($"/#/events/{detail.Id}");
+        var view = page.Locator($"#event .event-detail[data-id='{detail.Id}']");
+        await Expect(view).ToBeVisibleAsync();
+
+        var translated = detail.Quotes.First(q => q.OriginalLanguage == "ru");
+        var figure = view.Locator("figure.quote", new() { HasTextString = translated.Text }).First;
+        await Expect(figure.Locator("figcaption .translated")).ToHaveTextAsync(" (the source's translation from Russian)");
+
+        var checkedSource = detail.Sources.First(s => s.UrlCheckedOn is not null);
+        var item = view.Locator($"ol.sources > li[data-source='{checkedSource.Id}']");
+        await Expect(item.Locator("a.source-link")).ToHaveAttributeAsync("href", checkedSource.Url!);
+        await Expect(item.Locator(".checked")).ToHaveTextAsync(
+            $" · link checked {checkedSource.UrlCheckedOn!.Value.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}");
+    }
+
+    [Fact]
     public async Task DeepLinkRestoresTheEventAndTheFilters()
     {
         var all = await app.WalkEventsAsync("");

@@ -128,8 +128,7 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
         Assert.Equal(new TimelineJsDate(2024, 3, 10), day.StartDate);
         Assert.Null(day.EndDate);
         Assert.Null(day.Group); // no group rows unless asked for
-        Assert.Equal("https://example.org/report", day.Media?.Url);
-        Assert.Equal("Українська правда (test)", day.Media?.Credit);
+        Assert.Null(day.Media); // the source is linked in the text (below), not embedded through third parties
         // Short enough for a marker; the full title opens the slide text.
         Assert.Equal(TimelineJsWriter.ShortHeadline(ExportApp.UnicodeTitle), WebUtility.HtmlDecode(day.Text.Headline));
         Assert.True(WebUtility.HtmlDecode(day.Text.Headline).Length <= TimelineJsWriter.MaxHeadlineLength);
@@ -149,7 +148,7 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
         Assert.Equal(new TimelineJsDate(2024, 7, 3), doc.Events.Single(e => e.UniqueId == ExportApp.SpanId).EndDate);
 
         var formula = doc.Events.Single(e => e.UniqueId == ExportApp.FormulaId);
-        Assert.Null(formula.Media); // its only source has no URL: none is made up
+        Assert.Null(formula.Media);
         Assert.DoesNotContain("<a href=\"https://", formula.Text.Text, StringComparison.Ordinal);
         Assert.Contains("<strong>Sources:</strong> Test outlet</p>", formula.Text.Text, StringComparison.Ordinal);
         Assert.Equal(WebUtility.HtmlEncode(TimelineJsWriter.ShortHeadline(ExportApp.FormulaTitle)), formula.Text.Headline);
@@ -168,21 +167,22 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
     }
 
     [Fact]
-    public async Task TimelineJsWriterGroupsByLevelWithReadableLabelsWhenAskedTo()
+    public async Task TimelineJsGroupsByLevelWithReadableLabelsWhenAskedTo()
     {
-        using var client = app.CreateClient();
-        var json = await client.GetStringAsync($"/v1/events/{ExportApp.UnicodeId}");
-        var pipe = new System.IO.Pipelines.Pipe();
-        var writer = new TimelineJsWriter(pipe.Writer, TimelineJsGroups.Level);
-        var filters = new TimelineFilters(null, null, null, null, null, null, null, null, null, null, false);
-        writer.Start(new ExportHeader(TimelineExport.Title, DateTimeOffset.UtcNow, filters, 1, "http://127.0.0.1"));
-        writer.Event(new ExportRow(json, ExportApp.UnicodeId, null, null));
-        writer.End(1);
-        await pipe.Writer.CompleteAsync();
-        var body = (await pipe.Reader.ReadAtLeastAsync(int.MaxValue / 2)).Buffer.ToArray();
+        var (response, body) = await app.ExportAsync($"format=timelinejs&groups=level&tag=unicode");
 
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var slide = Assert.Single(ExportReaders.TimelineJs(body).Events);
         Assert.Equal("4 · Spill-over", slide.Group);
+    }
+
+    [Fact]
+    public async Task AnUnknownTimelineJsGroupingIsABadRequestNamingTheParameter()
+    {
+        var problem = await app.GetProblemAsync("/v1/timeline?format=timelinejs&groups=kind", HttpStatusCode.BadRequest);
+
+        Assert.Contains("groups", problem.Errors!.Keys);
+        Assert.Contains("'level'", problem.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

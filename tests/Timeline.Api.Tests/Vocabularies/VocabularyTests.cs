@@ -39,7 +39,7 @@ public sealed class VocabularyTests(TimelineApp app) : IClassFixture<TimelineApp
         Assert.Equal(Enumerable.Range(0, 8), ladder.Items.Select(l => l.Level));
         Assert.Equal(["De-escalation", "Rhetoric", "Posture", "Capability", "Spill-over", "Spill-over with casualties", "Direct clash", "Nuclear use"],
             ladder.Items.Select(l => l.Name));
-        Assert.Equal("talks, ceasefire or guarantee proposals, prisoner exchanges", ladder.Items[0].Examples);
+        Assert.Equal("direct talks, ceasefire or security-guarantee proposals, prisoner exchanges, summits that seek a settlement", ladder.Items[0].Examples);
         Assert.Equal(events.Count, ladder.Items.Sum(l => l.EventCount));
         Assert.All(ladder.Items, l => Assert.Equal(events.Count(e => e.Escalation.Level == l.Level), l.EventCount));
     }
