@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Npgsql;
 using Timeline.Api.Editing;
+using Timeline.Api.Events;
 
 namespace Timeline.Api.CuratedData;
 
@@ -55,43 +56,52 @@ internal static class CuratedDataLoader
                 on conflict (slug) do nothing
                 """, a, tx, cancellationToken: ct));
         }
+        // Sources belong to the file. Those it changed are noted: every event citing them is rendered again below.
+        var changedSources = new List<long>();
         foreach (var s in set.Sources)
         {
-            await conn.ExecuteAsync(new CommandDefinition("""
+            changedSources.AddRange(await conn.QueryAsync<long>(new CommandDefinition("""
                 insert into sources (slug, outlet, title, title_is_descriptive, author, language, published_on, url, url_checked_on, seed, note)
                 values (@Id, @Outlet, @Title, @TitleIsDescriptive, @Author, @Language, @PublishedOn, @Url, @UrlCheckedOn, @Seed, @Note)
                 on conflict (slug) do update set outlet = excluded.outlet, title = excluded.title, title_is_descriptive = excluded.title_is_descriptive,
                     author = excluded.author, language = excluded.language, published_on = excluded.published_on, url = excluded.url,
                     url_checked_on = excluded.url_checked_on, seed = excluded.seed, note = excluded.note
-                """, s, tx, cancellationToken: ct));
+                where (sources.outlet, sources.title, sources.title_is_descriptive, sources.author, sources.language, sources.published_on,
+                       sources.url, sources.url_checked_on, sources.seed, sources.note)
+                      is distinct from (excluded.outlet, excluded.title, excluded.title_is_descriptive, excluded.author, excluded.language,
+                       excluded.published_on, excluded.url, excluded.url_checked_on, excluded.seed, excluded.note)
+                returning id
+                """, s, tx, cancellationToken: ct)));
         }
 
+        // Each event of the file as the database holds it, found by its id, a former id, or an id it was
+        // renamed away from (a file that takes a rename back); and who changed it last, read before this
+        // load changes anything (a rename is a change too).
+        var sources = set.Sources.ToDictionary(s => s.Id);
+        var hashes = set.Events.ToDictionary(e => e.Id, e => Hash(e, sources));
+        var names = set.Events.SelectMany(e => (e.FormerIds ?? []).Prepend(e.Id)).Distinct().ToArray();
+        var known = (await conn.QueryAsync<Current>(new CommandDefinition("""
+            select x.name as Name, e.slug, e.id, e.curated_hash as CuratedHash, r.changed_by as LastChangedBy, r.changed_at as LastChangedAt,
+                   c.curated_hash as ConflictHash, c.detected_at as ConflictDetectedAt
+            from unnest(@names) as x(name)
+            join events e on e.slug = x.name or e.id = (select a.event_id from event_aliases a where a.slug = x.name)
+            left join lateral (select changed_by, changed_at from revisions where event_id = e.id order by version desc limit 1) r on true
+            left join curated_conflicts c on c.event_id = e.id
+            """, new { names }, tx, cancellationToken: ct))).ToLookup(c => c.Name);
+        var current = new Dictionary<string, Current>();
         var renamed = 0;
         foreach (var e in set.Events)
         {
-            foreach (var old in e.FormerIds ?? [])
+            // Its own id first (a live id before an alias), then its former ids.
+            var found = (e.FormerIds ?? []).Prepend(e.Id).SelectMany(name => known[name].OrderBy(c => c.Slug == name ? 0 : 1)).FirstOrDefault();
+            if (found is null) continue;
+            current[e.Id] = found;
+            if (found.Slug != e.Id && await EventWriter.RenameAsync(conn, tx, found.Slug, e.Id,
+                    $"Id changed from '{found.Slug}' to '{e.Id}'. {e.ChangeReason ?? CorrectedReason}", Editor, ct) is not null)
             {
-                var taken = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-                    "select exists (select 1 from events where slug = @slug)", new { slug = e.Id }, tx, cancellationToken: ct));
-                if (!taken && await EventWriter.RenameAsync(conn, tx, old, e.Id,
-                        $"Id changed from '{old}' to '{e.Id}'. {e.ChangeReason ?? CorrectedReason}", Editor, ct) is not null)
-                {
-                    renamed++;
-                }
+                renamed++;
             }
         }
-
-        var sources = set.Sources.ToDictionary(s => s.Id);
-        var hashes = set.Events.ToDictionary(e => e.Id, e => Hash(e, sources));
-        var current = (await conn.QueryAsync<Current>(new CommandDefinition("""
-            select e.slug, e.id, e.version, e.curated_hash as CuratedHash, e.document_json as DocumentJson,
-                   r.changed_by as LastChangedBy, r.changed_at as LastChangedAt,
-                   c.curated_hash as ConflictHash, c.detected_at as ConflictDetectedAt
-            from events e
-            left join lateral (select changed_by, changed_at from revisions where event_id = e.id order by version desc limit 1) r on true
-            left join curated_conflicts c on c.event_id = e.id
-            where e.slug = any(@slugs)
-            """, new { slugs = set.Events.Select(e => e.Id).ToArray() }, tx, cancellationToken: ct))).ToDictionary(c => c.Slug);
 
         var added = set.Events.Where(e => !current.ContainsKey(e.Id)).ToList();
         await EventWriter.CreateAsync(conn, tx, [.. added.Select(e => (e.Id, (IEventFields)e.ToRequest()))], Editor, CreatedReason, ct);
@@ -138,19 +148,31 @@ internal static class CuratedDataLoader
             }
             // A revision only when the event as served changes: a new hash alone (a database loaded
             // before hashes were kept, or a reworded changeReason) is recorded without one.
+            // The event as it is now, after any rename and any relation from an event added above.
+            var (version, document) = await conn.QuerySingleAsync<(int, string?)>(new CommandDefinition(
+                "select version, document_json from events where id = @Id", new { now.Id }, tx, cancellationToken: ct));
             await tx.SaveAsync("correction", ct);
-            var written = await EventWriter.ReviseAsync(conn, tx, e.Id, [now.Version], e.ToRequest(), e.ChangeReason ?? CorrectedReason, Editor, ct);
-            if (SameEvent(now.DocumentJson, written.Json))
+            var written = await EventWriter.ReviseAsync(conn, tx, e.Id, [version], e.ToRequest(), e.ChangeReason ?? CorrectedReason, Editor, ct);
+            if (SameEvent(document, written.Json))
             {
                 await tx.RollbackAsync("correction", ct);
                 unchanged++;
             }
             else
             {
-                await tx.ReleaseAsync("correction", ct);
                 corrected++;
             }
+            await tx.ReleaseAsync("correction", ct);
             await MarkLoadedAsync(conn, tx, e.Id, hashes[e.Id], ct);
+        }
+
+        // Every event citing a source the file changed shows it: those the corrections above did not
+        // revise (an editor's events, events made through the API) are rendered again, without a revision.
+        if (changedSources.Count > 0)
+        {
+            await EventRenderer.StoreAsync(conn, tx, await conn.QueryAsync<long>(new CommandDefinition(
+                "select distinct event_id from event_sources where source_id = any(@changedSources)",
+                new { changedSources = changedSources.ToArray() }, tx, cancellationToken: ct)), ct);
         }
 
         await tx.CommitAsync(ct);
@@ -166,11 +188,10 @@ internal static class CuratedDataLoader
     /// </summary>
     private sealed class Current
     {
+        public string Name { get; init; } = "";
         public string Slug { get; init; } = "";
         public long Id { get; init; }
-        public int Version { get; init; }
         public string? CuratedHash { get; init; }
-        public string? DocumentJson { get; init; }
         public string? LastChangedBy { get; init; }
         public DateTime? LastChangedAt { get; init; }
         public string? ConflictHash { get; init; }

@@ -54,6 +54,14 @@ internal static class EventWriter
             for (var i = 0; i < events.Count; i++)
             {
                 var (slug, f) = events[i];
+                if (await conn.ExecuteScalarAsync<string?>(new CommandDefinition("""
+                    select e.slug from event_aliases a join events e on e.id = a.event_id where a.slug = @slug
+                    """, new { slug }, tx, cancellationToken: ct)) is { } renamed)
+                {
+                    // A former id keeps redirecting to its event: links in articles must not change meaning.
+                    throw new WriteRejectedException(StatusCodes.Status409Conflict, "Event id taken",
+                        $"'{slug}' is a former id of '{renamed}' and redirects there. Choose another id.");
+                }
                 ids[i] = await conn.ExecuteScalarAsync<long?>(new CommandDefinition("""
                     insert into events (slug, title, summary, kind, occurred_on, occurred_until, date_precision, approximate, date_note,
                                         place_name, country_code, latitude, longitude, tags, escalation_level, escalation_rationale, wikidata_qid)
@@ -173,7 +181,9 @@ internal static class EventWriter
     public static async Task<Written?> RenameAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string oldSlug, string newSlug,
         string reason, string editor, CancellationToken ct)
     {
+        // The new id may be one the event had before (a rename taken back): it is no longer an alias then.
         var id = await conn.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            delete from event_aliases where slug = @newSlug;
             update events set slug = @newSlug, version = version + 1, updated_at = now() where slug = @oldSlug returning id
             """, new { oldSlug, newSlug }, tx, cancellationToken: ct));
         if (id is not { } eventId)

@@ -41,8 +41,15 @@ internal static class EventRenderer
     /// <summary>Renders the events and stores their JSON, in the caller's transaction.</summary>
     public static async Task StoreAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IEnumerable<long> ids, CancellationToken ct)
     {
-        foreach (var chunk in ids.Distinct().Chunk(ChunkSize))
+        foreach (var chunk in ids.Distinct().Order().Chunk(ChunkSize))
         {
+            // Lock the rows first (in id order, as every writer does), then read them: a render then sees
+            // every change committed before it, and never stores JSON read before another write's commit.
+            await using (var lockRows = new NpgsqlCommand("select 1 from events where id = any($1) order by id for update", conn, tx))
+            {
+                lockRows.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = chunk });
+                await lockRows.ExecuteNonQueryAsync(ct);
+            }
             var rendered = await RenderAsync(conn, tx, chunk, ct);
             await using var update = new NpgsqlCommand("""
                 update events e set item_json = x.item, document_json = x.document

@@ -65,7 +65,6 @@ internal sealed record GeoJsonFeature(string Type, string Id, GeoJsonPoint Geome
 internal sealed record GeoJsonFeatureCollection(string Type, GeoJsonFeature[] Features);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(EventDetail))]
 [JsonSerializable(typeof(TimelineFilters))]
 [JsonSerializable(typeof(TimelineJsDate))]
 [JsonSerializable(typeof(TimelineJsEvent))]

@@ -26,6 +26,7 @@ internal sealed class DatasetVersion(NpgsqlDataSource db, IConfiguration config,
     private readonly Lock _gate = new();
     private volatile Cached? _cached;
     private Task<DatasetStamp>? _refresh;
+    private long _generation; // raised by Invalidate: a refresh begun before it may have read the old stamp
 
     public ValueTask<DatasetStamp> GetAsync(CancellationToken ct)
     {
@@ -36,23 +37,34 @@ internal sealed class DatasetVersion(NpgsqlDataSource db, IConfiguration config,
         Task<DatasetStamp> refresh;
         lock (_gate)
         {
-            refresh = _refresh is { IsCompleted: false } running ? running : (_refresh = RefreshAsync());
+            refresh = _refresh is { IsCompleted: false } running ? running : (_refresh = RefreshAsync(_generation));
         }
         // The shared query is not cancelled by one caller leaving; each caller stops waiting on its own token.
         return new ValueTask<DatasetStamp>(refresh.WaitAsync(ct));
     }
 
-    private async Task<DatasetStamp> RefreshAsync()
+    private async Task<DatasetStamp> RefreshAsync(long generation)
     {
         var readAt = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync();
         var stamp = await conn.QuerySingleAsync<DatasetStamp>("select version, changed_at from dataset_version");
-        _cached = new Cached(stamp, readAt);
+        lock (_gate)
+        {
+            if (generation == _generation) _cached = new Cached(stamp, readAt);
+        }
         return stamp;
     }
 
-    /// <summary>Call after a write so that this instance's next read sees it.</summary>
-    public void Invalidate() => _cached = null;
+    /// <summary>Call after a write so that this instance's next read sees it (not a refresh begun before).</summary>
+    public void Invalidate()
+    {
+        lock (_gate)
+        {
+            _generation++;
+            _cached = null;
+            _refresh = null;
+        }
+    }
 }
 
 /// <summary>

@@ -114,6 +114,59 @@ public sealed class CuratedCorrectionTests(EditingApp app) : IClassFixture<Editi
         Assert.Equal("/v1/events/2022-12-27-lavrov-tass-interview", old.Headers.Location!.OriginalString);
     }
 
+    [Fact]
+    public async Task ARenameInTheFileStillKeepsAnEditorsWorkOnTheEvent()
+    {
+        const string oldId = "2023-02-21-new-start-suspension", newId = "2023-02-21-new-start-suspension-renamed";
+        var before = await app.GetJsonAsync<JsonObject>($"/v1/events/{oldId}");
+        using (var response = await app.Editor().SendAsync(EditingApp.Request(HttpMethod.Put, $"/v1/events/{oldId}",
+                   EditorRevision(before, "An editor's title before the rename"), ifMatch: $"\"{before["version"]}\"")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var outcome = await LoadAsync(Edited(oldId, e =>
+        {
+            e["id"] = newId;
+            e["formerIds"] = new JsonArray(oldId);
+            e["title"] = "The file's title";
+            e["changeReason"] = "Test: renamed and retitled.";
+        }, renameRelationsTo: newId));
+
+        Assert.Equal(1, outcome.Renamed);
+        Assert.Equal("An editor's title before the rename", (await app.GetJsonAsync<EventDetail>($"/v1/events/{newId}")).Title);
+        Assert.Contains((await app.GetJsonAsync<CuratedConflictList>("/v1/curated-data/conflicts")).Items, c => c.EventId == newId);
+    }
+
+    [Fact]
+    public async Task ASourceTheFileChangesShowsInEveryEventCitingItEvenOneMadeThroughTheApi()
+    {
+        var file = JsonNode.Parse(File.ReadAllText(CuratedDataLoader.DefaultFile))!.AsObject();
+        var source = file["sources"]!.AsArray().Select(n => n!.AsObject()).First(s => s["url"] is null && s["seed"] is null);
+        var sourceId = (string)source["id"]!;
+        var body = EditingApp.NewEvent("t-cites-curated-source");
+        body["sources"] = new JsonArray(EditingApp.SourceId, sourceId);
+        await app.CreateEventAsync("t-cites-curated-source", body);
+
+        source["outlet"] = "Renamed outlet (test)";
+        var path = Path.Combine(Path.GetTempPath(), $"timeline-curated-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, file.ToJsonString());
+        await LoadAsync(path);
+
+        var detail = await app.GetJsonAsync<EventDetail>("/v1/events/t-cites-curated-source");
+        Assert.Equal("Renamed outlet (test)", Assert.Single(detail.Sources, s => s.Id == sourceId).Outlet);
+    }
+
+    [Fact]
+    public async Task AFormerIdCannotBeGivenToANewEvent()
+    {
+        using var response = await app.Editor().SendAsync(EditingApp.Request(HttpMethod.Post, "/v1/events",
+            EditingApp.NewEvent("2022-12-01-lavrov-tass-interview"), idempotencyKey: Guid.NewGuid().ToString()));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("former id of '2022-12-27-lavrov-tass-interview'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<CuratedDataLoader.Outcome> LoadAsync(string file)
     {
         await using var db = NpgsqlDataSource.Create(app.ConnectionString);
