@@ -47,7 +47,9 @@ fi
 # A copy of its own, so that a build in the work tree during the run does not change what is measured.
 dotnet publish src/Timeline.Api -c Release -v quiet -nologo -o "$results/api" >/dev/null
 dll=$results/api/Timeline.Api.dll
-export ConnectionStrings__Timeline="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$db"
+# The same connection pool size as the reference servers (the harness's DB_POOL, 16): 32 load connections
+# then share 16 PostgreSQL backends in every target, instead of 32 backends on 2 cores for this one.
+export ConnectionStrings__Timeline="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$db;Maximum Pool Size=${DB_POOL:-16}"
 
 api_pid=
 stop_api() {

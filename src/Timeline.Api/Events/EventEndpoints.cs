@@ -72,8 +72,8 @@ internal static class EventEndpoints
     // A page of stored list items, joined as they are: no JSON is built or parsed per request.
     // A text search first walks the narrow search table in date order, testing the words of at most
     // SearchWalk events (a prepared plan, cheap for any word common enough to fill a page that way).
-    // When that does not fill the page, the words are rare or the window small: it asks again with a
-    // plan made for the words, which takes the text index's matches and sorts them.
+    // When that does not fill the page, the words are rare or the window small: it asks again, taking
+    // the text index's matches and sorting them.
     internal static async Task<JsonText<EventPage>> ListEvents(
         [AsParameters] EventFilter filter, [AsParameters] EventPageQuery page, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
@@ -105,12 +105,13 @@ internal static class EventEndpoints
         var args = new DynamicParameters();
         var sql = new StringBuilder();
         var order = page.Descending ? "desc" : "asc";
-        string table; // the alias whose (occurred_on, id) the page is ordered by
+        string orderBy;
         if (!filter.SearchesText)
         {
             sql.Append(ListSql);
             filter.AppendPredicates(sql, args);
-            AppendKeyset(sql, args, page, table = "e");
+            AppendKeyset(sql, args, page, "e");
+            orderBy = $"e.occurred_on {order}, e.id {order}";
         }
         else if (kind == PageQuery.Plain)
         {
@@ -119,19 +120,23 @@ internal static class EventEndpoints
             filter.AppendWindow(sql, args, "s");
             AppendKeyset(sql, args, page, "s");
             sql.Append($" order by s.occurred_on {order}, s.id {order} limit {SearchWalk}) w join events e on e.id = w.id where true");
-            filter.AppendWords(sql, args, table = "w");
+            filter.AppendWords(sql, args, "w");
             filter.AppendOthers(sql, args);
+            orderBy = $"w.occurred_on {order}, w.id {order}";
         }
         else
         {
-            sql.Append(EventFilter.PlanForTheWords)
-               .Append("select e.item_json, s.occurred_on, s.id from event_search s join events e on e.id = s.id where true");
+            // Every match of the text index, then sorted: the words are rarer than one in SearchWalk events.
+            // Ordering by an expression (occurred_on + 0, the same order) keeps the planner from walking the
+            // date index instead, which for a word it cannot count (or one in no event) reads the whole table.
+            sql.Append("select e.item_json, s.occurred_on, s.id from event_search s join events e on e.id = s.id where true");
             filter.AppendWindow(sql, args, "s");
             filter.AppendWords(sql, args, "s");
             filter.AppendOthers(sql, args);
-            AppendKeyset(sql, args, page, table = "s");
+            AppendKeyset(sql, args, page, "s");
+            orderBy = $"s.occurred_on + 0 {order}, s.id {order}";
         }
-        sql.Append($" order by {table}.occurred_on {order}, {table}.id {order} limit @take");
+        sql.Append($" order by {orderBy} limit @take");
         args.Add("take", limit + 1);
 
         await using var cmd = args.ToCommand(sql.ToString(), conn);
@@ -139,7 +144,6 @@ internal static class EventEndpoints
         DateOnly lastDate = default;
         long lastId = 0;
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (kind == PageQuery.SearchByWords) await reader.NextResultAsync(ct); // the one row of PlanForTheWords
         while (await reader.ReadAsync(ct))
         {
             if (items.Count < limit)
