@@ -46,13 +46,14 @@ internal static class CitationEndpoints
                 A retracted event is cited with its retraction notice. An unknown format is a 406.
                 """)
             .Produces<CslItem[]>(StatusCodes.Status200OK, PlainText, CslJson)
+            .Produces(StatusCodes.Status301MovedPermanently)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status406NotAcceptable)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .AddOpenApiOperationTransformer(CitationOpenApi.AddExamples);
     }
 
-    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetCitation(
+    internal static async Task<Results<ContentHttpResult, RedirectHttpResult, ProblemHttpResult>> GetCitation(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
         [FromQuery(Name = "format"), Description("`text` (plain text, the default) or `csl` (CSL-JSON). Overrides the Accept header.")] string? format,
         HttpContext http, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
@@ -69,6 +70,10 @@ internal static class CitationEndpoints
         var e = await ReadEventAsync(db, id, ct);
         if (e is null)
         {
+            if (await FormerIds.RedirectAsync(db, http.Request, id, ct) is { } moved)
+            {
+                return moved;
+            }
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Event not found",
                 detail: $"There is no event with id '{id}'. Ids are slugs such as '2022-11-15-przewodow-missile'; list them at /v1/events.");
         }

@@ -176,8 +176,6 @@ internal static class EventEndpoints
 
     private const string DetailSql = "select e.document_json, e.version from events e where e.slug = $1";
 
-    private const string AliasSql = "select e.slug from event_aliases a join events e on e.id = a.event_id where a.slug = @id";
-
     internal static async Task<Results<JsonText<EventDetail>, StatusCodeHttpResult, RedirectHttpResult, ProblemHttpResult>> GetEvent(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
         NpgsqlDataSource db, HttpContext http, CancellationToken ct)
@@ -197,11 +195,9 @@ internal static class EventEndpoints
         }
         if (document is null)
         {
-            // An id the event had before a rename: links in articles keep working.
-            await using var conn = await db.OpenConnectionAsync(ct);
-            if (await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(AliasSql, new { id }, cancellationToken: ct)) is { } current)
+            if (await FormerIds.RedirectAsync(db, http.Request, id, ct) is { } moved)
             {
-                return TypedResults.Redirect($"{http.Request.PathBase}/v1/events/{Uri.EscapeDataString(current)}", permanent: true);
+                return moved;
             }
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Event not found",
                 detail: $"There is no event with id '{id}'. Ids are slugs such as '2022-11-15-przewodow-missile'; list them at /v1/events.");

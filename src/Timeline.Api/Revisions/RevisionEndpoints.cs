@@ -36,14 +36,16 @@ internal static class RevisionEndpoints
         events.MapGet("/{id}/revisions", ListRevisions)
             .WithName("ListEventRevisions")
             .WithSummary("The history of an event")
-            .WithDescription("Every change made to the event, complete and oldest first (version 1, `created`, comes first): who made it (the API key's name), when, why, and a link to the snapshot. Retracted events keep their history. Revisions are append-only: nothing in them is ever changed or deleted.")
+            .WithDescription("Every change made to the event, complete and oldest first (version 1, `created`, comes first): who made it (the API key's name), when, why, and a link to the snapshot. Retracted events keep their history. Revisions are append-only: nothing in them is ever changed or deleted. An id the event had before a rename answers 301 to the current address.")
+            .Produces(StatusCodes.Status301MovedPermanently)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         events.MapGet("/{id}/revisions/{version}", GetRevision)
             .WithName("GetEventRevision")
             .WithSummary("One revision of an event, with its snapshot")
-            .WithDescription("The change that produced this version of the event, and the full event exactly as it was right after it (the same document GET /v1/events/{id} served then). The latest revision's snapshot is the event as it is now.")
+            .WithDescription("The change that produced this version of the event, and the full event exactly as it was right after it (the same document GET /v1/events/{id} served then). The latest revision's snapshot is the event as it is now. An id the event had before a rename answers 301 to the current address.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Produces(StatusCodes.Status301MovedPermanently)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
@@ -56,12 +58,13 @@ internal static class RevisionEndpoints
         from events e where e.slug = @id
         """;
 
-    internal static async Task<Results<JsonText<RevisionList>, ProblemHttpResult>> ListRevisions(
-        [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id, NpgsqlDataSource db, CancellationToken ct)
+    internal static async Task<Results<JsonText<RevisionList>, RedirectHttpResult, ProblemHttpResult>> ListRevisions(
+        [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var json = await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(ListSql, new { id }, cancellationToken: ct));
-        return json is null ? EventNotFound(id) : new JsonText<RevisionList>(json);
+        if (json is not null) return new JsonText<RevisionList>(json);
+        return await FormerIds.RedirectAsync(db, http.Request, id, ct) is { } moved ? moved : EventNotFound(id);
     }
 
     private const string GetSql = """
@@ -71,10 +74,10 @@ internal static class RevisionEndpoints
         from events e where e.slug = @id
         """;
 
-    internal static async Task<Results<JsonText<EventRevision>, ProblemHttpResult>> GetRevision(
+    internal static async Task<Results<JsonText<EventRevision>, RedirectHttpResult, ProblemHttpResult>> GetRevision(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
         [Description("The version, 1 or more, as listed in the event's revisions.")] int version,
-        NpgsqlDataSource db, CancellationToken ct)
+        NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         if (version < 1)
         {
@@ -85,7 +88,7 @@ internal static class RevisionEndpoints
         var row = await conn.QuerySingleOrDefaultAsync<(long EventId, string? Json)?>(new CommandDefinition(GetSql, new { id, version }, cancellationToken: ct));
         return row switch
         {
-            null => EventNotFound(id),
+            null => await FormerIds.RedirectAsync(db, http.Request, id, ct) is { } moved ? moved : EventNotFound(id),
             { Json: null } => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Revision not found",
                 detail: $"The event '{id}' has no version {version}; its revisions are listed at /v1/events/{id}/revisions."),
             { Json: { } json } => new JsonText<EventRevision>(json),

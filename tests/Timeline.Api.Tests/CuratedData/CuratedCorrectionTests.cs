@@ -106,12 +106,18 @@ public sealed class CuratedCorrectionTests(EditingApp app) : IClassFixture<Editi
     }
 
     [Fact]
-    public async Task AnIdTheCuratedFileRenamedRedirectsOnAFreshDatabase()
+    public async Task EveryAddressUnderAnIdTheCuratedFileRenamedRedirectsOnAFreshDatabase()
     {
         using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        using var old = await client.GetAsync("/v1/events/2022-12-01-lavrov-tass-interview");
-        Assert.Equal(HttpStatusCode.MovedPermanently, old.StatusCode);
-        Assert.Equal("/v1/events/2022-12-27-lavrov-tass-interview", old.Headers.Location!.OriginalString);
+        foreach (var (path, moved) in new[]
+                 {
+                     ("", ""), ("/revisions", "/revisions"), ("/revisions/1", "/revisions/1"), ("/citation?format=csl", "/citation?format=csl"),
+                 })
+        {
+            using var old = await client.GetAsync($"/v1/events/2022-12-01-lavrov-tass-interview{path}");
+            Assert.Equal(HttpStatusCode.MovedPermanently, old.StatusCode);
+            Assert.Equal($"/v1/events/2022-12-27-lavrov-tass-interview{moved}", old.Headers.Location!.OriginalString);
+        }
     }
 
     [Fact]
