@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -67,16 +66,11 @@ internal static class CitationEndpoints
                     : $"Unknown format '{format}'. Use one of: text, csl.");
         }
 
-        var e = await ReadEventAsync(db, id, ct);
-        if (e is null)
+        if (await EventEndpoints.ReadStoredAsync(db, id, ct) is not { } stored)
         {
-            if (await FormerIds.RedirectAsync(db, http.Request, id, ct) is { } moved)
-            {
-                return moved;
-            }
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Event not found",
-                detail: $"There is no event with id '{id}'. Ids are slugs such as '2022-11-15-przewodow-missile'; list them at /v1/events.");
+            return await FormerIds.RedirectAsync(db, http.Request, id, ct) is { } moved ? moved : EventEndpoints.NotFound(id);
         }
+        var e = EventRenderer.Read(stored.Document);
 
         var citation = new Citation(e, $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}",
             DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
@@ -107,15 +101,6 @@ internal static class CitationEndpoints
         return null;
     }
 
-    private const string DocumentSql = "select e.document_json from events e where e.slug = @id";
-
-    /// <summary>The event's stored document, as GET /v1/events/{id} sends it; null when there is no such event.</summary>
-    internal static async Task<EventDetail?> ReadEventAsync(NpgsqlDataSource db, string id, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var json = await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(DocumentSql, new { id }, cancellationToken: ct));
-        return json is null ? null : EventRenderer.Read(System.Text.Encoding.UTF8.GetBytes(json));
-    }
 }
 
 /// <summary>One event's citation, written out as text or as a CSL-JSON item.</summary>

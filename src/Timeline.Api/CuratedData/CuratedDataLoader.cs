@@ -60,7 +60,8 @@ internal static class CuratedDataLoader
         var changedSources = new List<long>();
         foreach (var s in set.Sources)
         {
-            changedSources.AddRange(await conn.QueryAsync<long>(new CommandDefinition("""
+            // xmax is set on a row the upsert updated, not on one it inserted: a new source has no citing events yet.
+            changedSources.AddRange((await conn.QueryAsync<long?>(new CommandDefinition("""
                 insert into sources (slug, outlet, title, title_is_descriptive, author, language, published_on, url, url_checked_on, seed, note)
                 values (@Id, @Outlet, @Title, @TitleIsDescriptive, @Author, @Language, @PublishedOn, @Url, @UrlCheckedOn, @Seed, @Note)
                 on conflict (slug) do update set outlet = excluded.outlet, title = excluded.title, title_is_descriptive = excluded.title_is_descriptive,
@@ -70,8 +71,8 @@ internal static class CuratedDataLoader
                        sources.url, sources.url_checked_on, sources.seed, sources.note)
                       is distinct from (excluded.outlet, excluded.title, excluded.title_is_descriptive, excluded.author, excluded.language,
                        excluded.published_on, excluded.url, excluded.url_checked_on, excluded.seed, excluded.note)
-                returning id
-                """, s, tx, cancellationToken: ct)));
+                returning case when xmax::text <> '0' then id end
+                """, s, tx, cancellationToken: ct))).OfType<long>());
         }
 
         // Each event of the file as the database holds it, found by its id, a former id, or an id it was

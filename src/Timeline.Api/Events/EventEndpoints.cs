@@ -176,32 +176,30 @@ internal static class EventEndpoints
 
     private const string DetailSql = "select e.document_json, e.version from events e where e.slug = $1";
 
+    /// <summary>An event's stored document (UTF-8, as sent) and version; null when no event has this id.</summary>
+    internal static async Task<(byte[] Document, int Version)?> ReadStoredAsync(NpgsqlDataSource db, string id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(DetailSql, conn);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetFieldValue<byte[]>(0), reader.GetInt32(1)) : null;
+    }
+
+    /// <summary>The 404 of an id no event has (nor had: former ids redirect).</summary>
+    internal static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Event not found",
+            detail: $"There is no event with id '{id}'. Ids are slugs such as '2022-11-15-przewodow-missile'; list them at /v1/events.");
+
     internal static async Task<Results<JsonText<EventDetail>, StatusCodeHttpResult, RedirectHttpResult, ProblemHttpResult>> GetEvent(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
         NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
-        byte[]? document = null;
-        var version = 0;
-        await using (var conn = await db.OpenConnectionAsync(ct))
-        await using (var cmd = new NpgsqlCommand(DetailSql, conn))
+        if (await ReadStoredAsync(db, id, ct) is not { } stored)
         {
-            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                document = reader.GetFieldValue<byte[]>(0);
-                version = reader.GetInt32(1);
-            }
+            return await FormerIds.RedirectAsync(db, http.Request, id, ct) is { } moved ? moved : NotFound(id);
         }
-        if (document is null)
-        {
-            if (await FormerIds.RedirectAsync(db, http.Request, id, ct) is { } moved)
-            {
-                return moved;
-            }
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Event not found",
-                detail: $"There is no event with id '{id}'. Ids are slugs such as '2022-11-15-przewodow-missile'; list them at /v1/events.");
-        }
+        var (document, version) = stored;
         var etag = new EntityTagHeaderValue($"\"{version}\"");
         http.Response.Headers.ETag = etag.ToString();
         // If-None-Match compares weakly (RFC 9110 13.1.2): a cache may hand back W/"3" for "3".
