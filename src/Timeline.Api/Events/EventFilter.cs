@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using System.Text;
 using Dapper;
@@ -70,8 +71,8 @@ internal sealed record EventFilter(
     public void AppendWindow(StringBuilder sql, DynamicParameters args, string table)
     {
         if (IncludeRetracted != true) sql.Append(table == "e" ? " and e.status = 'published'" : $" and {table}.published");
-        if (From is { } from) { sql.Append($" and {table}.occurred_on >= @from"); args.Add("from", from); }
-        if (To is { } to) { sql.Append($" and {table}.occurred_on <= @to"); args.Add("to", to); }
+        if (From is { } from) { sql.Append(CultureInfo.InvariantCulture, $" and {table}.occurred_on >= @from"); args.Add("from", from); }
+        if (To is { } to) { sql.Append(CultureInfo.InvariantCulture, $" and {table}.occurred_on <= @to"); args.Add("to", to); }
     }
 
     /// <summary>Kind, country, tag, level, update time and actor, on the events table aliased <c>e</c>.</summary>
@@ -98,7 +99,7 @@ internal sealed record EventFilter(
     /// </summary>
     public void AppendWords(StringBuilder sql, DynamicParameters args, string table)
     {
-        sql.Append($" and {table}.search @@ (select websearch_to_tsquery('timeline_english', @q))");
+        sql.Append(CultureInfo.InvariantCulture, $" and {table}.search @@ (select websearch_to_tsquery('timeline_english', @q))");
         args.Add("q", Q!.Trim());
     }
 }

@@ -12,7 +12,9 @@ internal static class HealthEndpoints
 {
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        var health = app.MapGroup("/health").WithTags("Health");
+        // Probes are neither rate limited nor cut by the request timeout (readiness has its own deadline).
+        var health = app.MapGroup("/health").WithTags("Health").DisableRateLimiting();
+        health.DisableRequestTimeout();
 
         health.MapGet("/live", () => TypedResults.Ok(new HealthReport("live", "not checked")))
             .WithName("Live")
@@ -22,24 +24,49 @@ internal static class HealthEndpoints
         health.MapGet("/ready", Ready)
             .WithName("Ready")
             .WithSummary("Can the API serve requests?")
-            .WithDescription("Answers 200 when PostgreSQL answers a query within two seconds, otherwise 503 with a problem: take the instance out of the load balancer until it is ready.")
+            .WithDescription("Answers 200 when PostgreSQL answers a query within two seconds (a hard deadline: a frozen database gives 503 after two seconds, not a hung probe), otherwise 503 with a problem and `Retry-After`: take the instance out of the load balancer until it is ready. From the moment the instance starts shutting down (SIGTERM) it answers 503 with `readiness: stopping`, while it keeps serving for the drain period.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> Ready(NpgsqlDataSource db, CancellationToken ct)
+    // The check's deadline is hard: a frozen database (its socket open, nothing answering) must not hold
+    // the probe past it, whatever Npgsql's own cancellation does with a server that does not reply.
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(2);
+
+    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> Ready(
+        NpgsqlDataSource db, IHostApplicationLifetime lifetime, HttpContext http, CancellationToken ct)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return NotReady(http, "The instance is shutting down: it finishes what it is serving and then stops.", "not checked", "stopping");
+        }
+        var check = CheckAsync(db);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            await using var conn = await db.OpenConnectionAsync(timeout.Token);
-            await conn.ExecuteScalarAsync<int>(new CommandDefinition("select 1", cancellationToken: timeout.Token));
+            await check.WaitAsync(Deadline, ct);
             return TypedResults.Ok(new HealthReport("ready", "up"));
+        }
+        catch (TimeoutException)
+        {
+            _ = check.ContinueWith(static t => t.Exception, TaskScheduler.Default); // observed: it fails or ends on its own
+            return NotReady(http, $"The database did not answer within {Deadline.TotalSeconds:0} s.", "not answering");
         }
         catch (Exception ex) when (Problems.IsDatabaseUnavailable(ex) || ex is OperationCanceledException && !ct.IsCancellationRequested)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready",
-                detail: "The database does not answer.", extensions: new Dictionary<string, object?> { ["database"] = "down" });
+            return NotReady(http, "The database cannot be reached.", "down");
         }
+    }
+
+    private static async Task CheckAsync(NpgsqlDataSource db)
+    {
+        using var timeout = new CancellationTokenSource(Deadline);
+        await using var conn = await db.OpenConnectionAsync(timeout.Token);
+        await conn.ExecuteScalarAsync<int>(new CommandDefinition("select 1", cancellationToken: timeout.Token));
+    }
+
+    private static ProblemHttpResult NotReady(HttpContext http, string detail, string database, string status = "not ready")
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: detail,
+            extensions: new Dictionary<string, object?> { ["readiness"] = status, ["database"] = database });
     }
 }
