@@ -113,6 +113,11 @@ internal sealed class EventFilterValidator : AbstractValidator<EventFilter>
 
     public EventFilterValidator(KindVocabulary kinds)
     {
+        // The same years a write accepts: a date outside them cannot match anything, so it is a mistake to report.
+        RuleFor(f => f.From).InclusiveBetween(Editing.EventDates.Earliest, Editing.EventDates.Latest).OverridePropertyName("from")
+            .WithMessage(f => $"'from' ({f.From:yyyy-MM-dd}) must be between {Editing.EventDates.Earliest:yyyy-MM-dd} and {Editing.EventDates.Latest:yyyy-MM-dd}.");
+        RuleFor(f => f.To).InclusiveBetween(Editing.EventDates.Earliest, Editing.EventDates.Latest).OverridePropertyName("to")
+            .WithMessage(f => $"'to' ({f.To:yyyy-MM-dd}) must be between {Editing.EventDates.Earliest:yyyy-MM-dd} and {Editing.EventDates.Latest:yyyy-MM-dd}.");
         RuleFor(f => f.To).GreaterThanOrEqualTo(f => f.From).When(f => f.From is not null && f.To is not null)
             .OverridePropertyName("to").WithMessage(f => $"'to' ({f.To:yyyy-MM-dd}) must not be before 'from' ({f.From:yyyy-MM-dd}).");
         RuleFor(f => f.MinLevel).InclusiveBetween(0, 7).OverridePropertyName("minLevel")

@@ -40,7 +40,14 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting(name, value);
         }
         builder.UseSetting("Timeline:Shutdown:DrainSeconds", "0");
+        foreach (var (name, value) in Settings)
+        {
+            builder.UseSetting(name, value);
+        }
     }
+
+    /// <summary>Settings a fixture changes for what its tests are about (limits, timeouts).</summary>
+    protected virtual IEnumerable<(string Name, string Value)> Settings => [];
 
     /// <summary>Limits high enough that no test but those of the limits meets them.</summary>
     public static readonly (string Name, string Value)[] Unlimited =
