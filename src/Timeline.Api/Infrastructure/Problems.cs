@@ -149,10 +149,11 @@ internal sealed class CommitInDoubtException(Exception inner) : Exception("The c
 internal static class Transactions
 {
     /// <summary>
-    /// Commits, and never lets a failure of the commit itself pass for "nothing was changed": an error the
-    /// server answered means it rolled back (a <see cref="PostgresException"/> as it is); no answer
-    /// (the connection broke) means nobody knows, which the client is told. Not cancellable: a client
-    /// leaving must not interrupt a commit half-way.
+    /// Commits, and never lets a failure of the commit itself pass for "nothing was changed": an ERROR the
+    /// server answered means it rolled back (the <see cref="PostgresException"/> goes on as it is); no
+    /// answer (the connection broke) or a FATAL (the session was terminated, which can happen just after
+    /// the commit was made durable) means nobody knows, which the client is told. Not cancellable: a
+    /// client leaving must not interrupt a commit half-way.
     /// </summary>
     public static async Task CommitOrReportAsync(this NpgsqlTransaction tx)
     {
@@ -160,7 +161,7 @@ internal static class Transactions
         {
             await tx.CommitAsync(CancellationToken.None);
         }
-        catch (NpgsqlException e) when (e is not PostgresException)
+        catch (NpgsqlException e) when (e is not PostgresException || e is PostgresException { InvariantSeverity: "FATAL" or "PANIC" })
         {
             throw new CommitInDoubtException(e);
         }
