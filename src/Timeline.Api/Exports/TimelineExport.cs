@@ -45,7 +45,7 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
         var ct = deadline.Token;
         if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate)
         {
-            rate.MinDataRate = new MinDataRate(limits.ExportMinBytesPerSecond, TimeSpan.FromSeconds(10));
+            rate.MinDataRate = new MinDataRate(limits.ExportMinBytesPerSecond, TimeSpan.FromSeconds(limits.ExportMinRateGraceSeconds));
         }
         var (sql, args) = BuildQuery();
 

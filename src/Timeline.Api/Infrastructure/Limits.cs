@@ -41,8 +41,10 @@ internal sealed class LimitsOptions
     /// <summary>The longest an export may stream before it is cut off (aborted, so it never looks complete).</summary>
     public int ExportMaxSeconds { get; set; } = 600;
 
-    /// <summary>The slowest an export's client may read, after a 10 s grace period; a slower one is disconnected.</summary>
+    /// <summary>The slowest an export's client may read, after <see cref="ExportMinRateGraceSeconds"/>; a slower one is disconnected.</summary>
     public int ExportMinBytesPerSecond { get; set; } = 16 * 1024;
+
+    public int ExportMinRateGraceSeconds { get; set; } = 10;
 
     /// <summary>The longest any other request may take; then 504 with Retry-After.</summary>
     public int RequestTimeoutSeconds { get; set; } = 15;
