@@ -49,6 +49,8 @@ app.UseCors();
 app.UseTimelineOpenApi();
 app.MapTimelinePage();
 app.UseTimelineEditing();
+app.UseReadYourWrites();
+app.UseStandbyFallback();
 
 app.MapHealth();
 app.MapEvents();

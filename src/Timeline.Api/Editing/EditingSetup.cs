@@ -128,7 +128,7 @@ internal static class WriteRouteExtensions
 {
     /// <summary>
     /// The conventions of every write route: the policy, a 64 KB body limit, and the problems any write
-    /// can answer (400 bad JSON, 401, 403, 413, 415, 503 database outage) declared in OpenAPI.
+    /// can answer (400 bad JSON, 401, 403, 413, 415, 503 database outage) and the read-after header declared in OpenAPI.
     /// </summary>
     public static RouteHandlerBuilder AsWrite(this RouteHandlerBuilder builder, string policy) =>
         builder.RequireAuthorization(policy)
@@ -138,7 +138,8 @@ internal static class WriteRouteExtensions
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer(Infrastructure.ReadYourWrites.DescribeHeader);
 
     /// <summary>An example body for Swagger UI and the OpenAPI document.</summary>
     public static RouteHandlerBuilder WithRequestExample(this RouteHandlerBuilder builder, object example) =>

@@ -43,7 +43,10 @@ internal static class Database
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
         SqlMapper.AddTypeHandler(new NullableDateOnlyHandler());
 
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(csb.ConnectionString).Build());
+        // One host, or several (a primary and its standbys): writes go to the primary, reads through ReadDatabase.
+        builder.Services.AddSingleton(_ => DatabaseNodes.Create(csb.ConnectionString));
+        builder.Services.AddSingleton(s => s.GetRequiredService<DatabaseNodes>().Primary);
+        builder.Services.AddScoped<ReadDatabase>();
         builder.Services.Configure<TimelineOptions>(builder.Configuration.GetSection("Timeline"));
     }
 

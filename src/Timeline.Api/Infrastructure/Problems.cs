@@ -25,6 +25,9 @@ internal static class Problems
     {
         NpgsqlException { InnerException: SocketException or TimeoutException or IOException } => true,
         NpgsqlException n when n.IsTransient => true,
+        // Several hosts: none of the kind asked for (the primary, for a write) answers, or is known to be up.
+        NpgsqlException { InnerException: AggregateException all } => all.InnerExceptions.Any(IsDatabaseUnavailable),
+        NpgsqlException { InnerException: null } n when n is not PostgresException && n.Message.StartsWith("No suitable host", StringComparison.Ordinal) => true,
         PostgresException p => p.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown
             or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.InvalidCatalogName,
         SocketException => true,
