@@ -33,7 +33,7 @@ case "$cmd" in
     # standby are not cancelled by "conflict with recovery". primary_conninfo as given now, not as the
     # base backup recorded it: the primary may have moved port.
     conninfo="host=127.0.0.1 port=$primary_port user=postgres application_name=$slot"
-    export TIMELINE_PG_OPTIONS="-c hot_standby_feedback=on -c primary_slot_name=$slot -c primary_conninfo='$conninfo'"
+    export TIMELINE_PG_OPTIONS="${TIMELINE_PG_OPTIONS:-} -c hot_standby_feedback=on -c primary_slot_name=$slot -c primary_conninfo='$conninfo'"
     exec "$repo/scripts/postgres.sh" start "$name" "$port" $fast
     ;;
   stop)

@@ -148,6 +148,7 @@ internal static class ReplicaCluster
         foreach (var arg in args) start.ArgumentList.Add(arg);
         // Restarted the way ./test.sh started them.
         start.Environment["TIMELINE_PG_SHARED_BUFFERS"] = "128MB";
+        start.Environment["TIMELINE_PG_OPTIONS"] = "-c synchronous_commit=on";
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         await process.StandardOutput.ReadToEndAsync();
