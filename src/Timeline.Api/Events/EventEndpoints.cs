@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using System.Text;
 using Dapper;
@@ -119,7 +120,7 @@ internal static class EventEndpoints
             sql.Append("select e.item_json, w.occurred_on, w.id from (select s.id, s.occurred_on, s.search from event_search s where true");
             filter.AppendWindow(sql, args, "s");
             AppendKeyset(sql, args, page, "s");
-            sql.Append($" order by s.occurred_on {order}, s.id {order} limit {SearchWalk}) w join events e on e.id = w.id where true");
+            sql.Append(CultureInfo.InvariantCulture, $" order by s.occurred_on {order}, s.id {order} limit {SearchWalk}) w join events e on e.id = w.id where true");
             filter.AppendWords(sql, args, "w");
             filter.AppendOthers(sql, args);
             orderBy = $"w.occurred_on {order}, w.id {order}";
@@ -136,7 +137,7 @@ internal static class EventEndpoints
             AppendKeyset(sql, args, page, "s");
             orderBy = $"s.occurred_on + 0 {order}, s.id {order}";
         }
-        sql.Append($" order by {orderBy} limit @take");
+        sql.Append(CultureInfo.InvariantCulture, $" order by {orderBy} limit @take");
         args.Add("take", limit + 1);
 
         await using var cmd = args.ToCommand(sql.ToString(), conn);
@@ -160,7 +161,7 @@ internal static class EventEndpoints
     {
         if (page.Cursor is not null && Cursor.TryDecode(page.Cursor, out var after))
         {
-            sql.Append($" and ({table}.occurred_on, {table}.id) {(page.Descending ? "<" : ">")} (@afterDate, @afterId)");
+            sql.Append(CultureInfo.InvariantCulture, $" and ({table}.occurred_on, {table}.id) {(page.Descending ? "<" : ">")} (@afterDate, @afterId)");
             args.Add("afterDate", after.Date);
             args.Add("afterId", after.Id);
         }

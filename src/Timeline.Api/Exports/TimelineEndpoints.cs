@@ -26,11 +26,14 @@ internal static class TimelineEndpoints
                 `geojson` (application/geo+json) an RFC 7946 FeatureCollection of the events with coordinates.
                 Retracted events are left out unless `includeRetracted=true`. An unknown format is a 406.
                 A failure after the response has started aborts the connection, so a cut-off export never looks complete.
+                Limits: an instance streams a few exports at once (503 with Retry-After when all are busy); an export lasts at most 10 minutes and its client must read at least 16 KB/s (operators set both; see the README).
                 """)
+            .AsExport()
             .Validate<EventFilter>()
             .AddEndpointFilter(ExportFormat.NegotiateFilter)
             .WithDatasetConditionalGet()
             .ProducesProblem(StatusCodes.Status406NotAcceptable)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .AddOpenApiOperationTransformer(TimelineOpenApi.AddExamples);
     }

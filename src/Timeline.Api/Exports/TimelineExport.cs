@@ -1,8 +1,12 @@
+using System.Globalization;
 using System.Data;
 using System.Reflection;
 using System.Text;
 using Dapper;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Timeline.Api.Events;
@@ -32,7 +36,17 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
 
     public async Task ExecuteAsync(HttpContext http)
     {
-        var ct = http.RequestAborted;
+        // Bounded: an export streams for ExportMaxSeconds at most, and a client reading slower than
+        // ExportMinBytesPerSecond (after a grace period) is disconnected, so a slow reader cannot hold a
+        // connection and a snapshot for hours.
+        var limits = http.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(TimeSpan.FromSeconds(limits.ExportMaxSeconds));
+        var ct = deadline.Token;
+        if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = new MinDataRate(limits.ExportMinBytesPerSecond, TimeSpan.FromSeconds(10));
+        }
         var (sql, args) = BuildQuery();
 
         var conn = await db.ConnectionAsync(ct);
@@ -42,8 +56,10 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
         // enable_sort off: the rows must leave in date order as they are read (the date index), not after
         // the whole table was sorted, which the planner would pick as cheaper in total (a first byte after
         // seconds at 1M events).
+        // The app's statement timeout is for requests; an export's one statement runs as long as it streams.
         var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
-            "set local jit = off; set local enable_sort = off; select version from dataset_version", transaction: tx, cancellationToken: ct));
+            $"set local jit = off; set local enable_sort = off; set local statement_timeout = '{limits.ExportMaxSeconds + 5}s'; select version from dataset_version",
+            transaction: tx, cancellationToken: ct));
 
         await using var cmd = args.ToCommand(sql, conn, tx);
         await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
@@ -55,7 +71,6 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
         {
             FileName = FileName(filter, format),
         }.ToString();
-        response.Headers.XContentTypeOptions = "nosniff";
 
         var header = new ExportHeader(Title, clock.GetUtcNow(), TimelineFilters.Of(filter), version,
             $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}");
@@ -83,7 +98,13 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The client went away; the finally block stops the query.
+            // The client went away (the finally block stops the query), or the export ran out of time:
+            // then the connection is aborted, so the cut-off download never looks complete.
+            if (!http.RequestAborted.IsCancellationRequested)
+            {
+                log.LogWarning("Timeline export ({Format}) stopped after {Seconds} s (Timeline:Limits:ExportMaxSeconds); aborting the connection", format.Name, limits.ExportMaxSeconds);
+                http.Abort();
+            }
         }
         catch (Exception ex) when (response.HasStarted)
         {
@@ -124,9 +145,9 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
     internal static string FileName(EventFilter filter, ExportFormat format)
     {
         var name = new StringBuilder("timeline");
-        if (filter.From is { } from && filter.To is { } to) name.Append($"-{from:yyyy-MM-dd}-to-{to:yyyy-MM-dd}");
-        else if (filter.From is { } f) name.Append($"-from-{f:yyyy-MM-dd}");
-        else if (filter.To is { } t) name.Append($"-to-{t:yyyy-MM-dd}");
+        if (filter.From is { } from && filter.To is { } to) name.Append(CultureInfo.InvariantCulture, $"-{from:yyyy-MM-dd}-to-{to:yyyy-MM-dd}");
+        else if (filter.From is { } f) name.Append(CultureInfo.InvariantCulture, $"-from-{f:yyyy-MM-dd}");
+        else if (filter.To is { } t) name.Append(CultureInfo.InvariantCulture, $"-to-{t:yyyy-MM-dd}");
         return name.Append('.').Append(format.Extension).ToString();
     }
 

@@ -68,6 +68,17 @@ internal sealed class DatabaseNodes : IAsyncDisposable
             multi.WithTargetSession(TargetSessionAttributes.PreferStandby), nodes);
     }
 
+    /// <summary>The connection string with several hosts made to reach only the primary (start-up work: migrations).</summary>
+    public static string PrimaryOnly(string connectionString)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        if (csb.Host?.Contains(',', StringComparison.Ordinal) == true)
+        {
+            csb.TargetSessionAttributes = "primary";
+        }
+        return csb.ConnectionString;
+    }
+
     /// <summary>The host a connection reached, as <see cref="Node.Name"/> names it.</summary>
     public static string NameOf(NpgsqlConnection conn) => $"{conn.Host}:{conn.Port}";
 

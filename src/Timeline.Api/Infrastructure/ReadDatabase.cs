@@ -19,7 +19,7 @@ internal sealed class ReadDatabase(DatabaseNodes nodes) : IAsyncDisposable
     /// <summary>A position the reader has seen written (read your writes): only a node that has replayed it may answer.</summary>
     public NpgsqlLogSequenceNumber? ReadAfter { get; set; }
 
-    /// <summary>True when the request is being served from a standby-preferring connection (a fallback may help).</summary>
+    /// <summary>True while the request may be reading from a standby (a retry on the primary may help).</summary>
     public bool MayBeOnStandby => nodes.HasStandbys && !_primaryOnly;
 
     public async ValueTask<NpgsqlConnection> ConnectionAsync(CancellationToken ct)
@@ -48,8 +48,8 @@ internal sealed class ReadDatabase(DatabaseNodes nodes) : IAsyncDisposable
     public async ValueTask<string> NodeAsync(CancellationToken ct) =>
         nodes.HasStandbys ? DatabaseNodes.NameOf(await ConnectionAsync(ct)) : nodes.Nodes[0].Name;
 
-    /// <summary>Drops the connection that failed and serves the rest of the request from the primary.</summary>
-    public async ValueTask FallBackToPrimaryAsync()
+    /// <summary>Drops the connection that failed; the rest of the request reads from the primary.</summary>
+    public async ValueTask RetryAsync()
     {
         _primaryOnly = true;
         if (_connection is { } failed)
@@ -60,42 +60,4 @@ internal sealed class ReadDatabase(DatabaseNodes nodes) : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _connection?.DisposeAsync() ?? ValueTask.CompletedTask;
-}
-
-internal static class StandbyFallback
-{
-    /// <summary>
-    /// A read that fails because its standby went away (or is restarting, or cancelled the query for a
-    /// conflict with recovery) runs again on the primary, before anything was sent: readers see no error
-    /// when a standby dies. Npgsql then marks that host offline and skips it until its
-    /// <c>Host Recheck Seconds</c> have passed. Only with several hosts; one host has nowhere to fall back to.
-    /// </summary>
-    public static void UseStandbyFallback(this WebApplication app)
-    {
-        if (!app.Services.GetRequiredService<DatabaseNodes>().HasStandbys)
-        {
-            return;
-        }
-        app.Use(async (http, next) =>
-        {
-            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
-            {
-                await next(http);
-                return;
-            }
-            var reads = http.RequestServices.GetRequiredService<ReadDatabase>();
-            try
-            {
-                await next(http);
-            }
-            catch (Exception ex) when (reads.MayBeOnStandby && !http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested
-                                       && (Problems.IsDatabaseUnavailable(ex) || ex is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure }))
-            {
-                http.RequestServices.GetRequiredService<ILogger<ReadDatabase>>().LogWarning(ex, "Read failed on a standby; reading from the primary");
-                await reads.FallBackToPrimaryAsync();
-                http.Response.Clear();
-                await next(http);
-            }
-        });
-    }
 }

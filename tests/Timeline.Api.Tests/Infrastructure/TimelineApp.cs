@@ -37,7 +37,29 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Timeline", TestConnectionString);
         builder.UseSetting("Timeline:LoadCuratedData", "false");
+        // Tests hammer one instance from one address: the limits are tested on their own (LimitsTests).
+        foreach (var (name, value) in Unlimited)
+        {
+            builder.UseSetting(name, value);
+        }
+        builder.UseSetting("Timeline:Shutdown:DrainSeconds", "0");
+        foreach (var (name, value) in Settings)
+        {
+            builder.UseSetting(name, value);
+        }
     }
+
+    /// <summary>Settings a fixture changes for what its tests are about (limits, timeouts).</summary>
+    protected virtual IEnumerable<(string Name, string Value)> Settings => [];
+
+    /// <summary>Limits high enough that no test but those of the limits meets them.</summary>
+    public static readonly (string Name, string Value)[] Unlimited =
+    [
+        ("Timeline:Limits:ReadsPerSecond", "1000000"), ("Timeline:Limits:ReadBurst", "1000000"),
+        ("Timeline:Limits:KeyRequestsPerSecond", "1000000"), ("Timeline:Limits:WritesPerMinute", "1000000"),
+        ("Timeline:Limits:WriteBurst", "1000000"), ("Timeline:Limits:FailedKeysPerMinute", "1000000"),
+        ("Timeline:Limits:ConcurrentExports", "64"),
+    ];
 
     /// <summary>A direct connection to this app's database, to check what a request wrote.</summary>
     public async Task<NpgsqlConnection> OpenDatabaseAsync()
