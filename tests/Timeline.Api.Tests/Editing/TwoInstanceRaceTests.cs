@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Xunit.Abstractions;
 
 namespace Timeline.Api.Tests.Editing;
@@ -41,14 +39,10 @@ public sealed class TwoInstancesApp : EditingApp
         await base.DisposeAsync();
     }
 
-    private sealed class SecondInstance(string connectionString) : WebApplicationFactory<Program>
+    /// <summary>Configured as every test app is, on the first instance's database (which it leaves to it).</summary>
+    private sealed class SecondInstance(string connectionString) : Infrastructure.TimelineApp
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("ConnectionStrings:Timeline", connectionString);
-            builder.UseSetting("Timeline:LoadCuratedData", "false");
-        }
+        protected override string TestConnectionString => connectionString;
     }
 }
 
