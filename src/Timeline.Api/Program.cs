@@ -52,6 +52,7 @@ app.UseRateLimiter();
 app.UseRequestTimeouts();
 app.UseAuthorization();
 app.UseWriteBodyLimit();
+app.UseReadYourWrites();
 app.UseReadRetry();
 app.UseTimelineOpenApi();
 app.MapTimelinePage();

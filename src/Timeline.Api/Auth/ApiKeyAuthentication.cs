@@ -40,6 +40,15 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
+        // Reads are public: a read that presents a key does not look it up, so it costs no query on the
+        // primary (which may be down while standbys serve reads).
+        if (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method))
+        {
+            if (Context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>() is null)
+            {
+                return AuthenticateResult.NoResult();
+            }
+        }
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return AuthenticateResult.Fail("The Authorization header must use the Bearer scheme.");

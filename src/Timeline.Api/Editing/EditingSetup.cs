@@ -116,7 +116,7 @@ internal static class WriteRouteExtensions
     /// <summary>
     /// The conventions of every write route: the policy, a 64 KB body limit, and the problems any write
     /// can answer (400 bad JSON, 401, 403, 413, 415, 429 over the write limit, 503 database
-    /// failure, 504 timed out) declared in OpenAPI; the editors' CORS policy; the per-key write rate.
+    /// failure, 504 timed out) and the read-after header declared in OpenAPI; the editors' CORS policy; the per-key write rate.
     /// </summary>
     public static RouteHandlerBuilder AsWrite(this RouteHandlerBuilder builder, string policy) =>
         builder.RequireAuthorization(policy)
@@ -130,7 +130,8 @@ internal static class WriteRouteExtensions
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .AddOpenApiOperationTransformer(Infrastructure.ReadYourWrites.DescribeHeader);
 
     /// <summary>An example body for Swagger UI and the OpenAPI document.</summary>
     public static RouteHandlerBuilder WithRequestExample(this RouteHandlerBuilder builder, object example) =>

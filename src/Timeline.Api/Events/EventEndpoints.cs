@@ -76,10 +76,10 @@ internal static class EventEndpoints
     // When that does not fill the page, the words are rare or the window small: it asks again, taking
     // the text index's matches and sorting them.
     internal static async Task<JsonText<EventPage>> ListEvents(
-        [AsParameters] EventFilter filter, [AsParameters] EventPageQuery page, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+        [AsParameters] EventFilter filter, [AsParameters] EventPageQuery page, ReadDatabase db, HttpContext http, CancellationToken ct)
     {
         var limit = page.Limit ?? EventPageQuery.DefaultLimit;
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         var rows = await ReadPageAsync(conn, filter, page, limit, PageQuery.Plain, ct);
         if (filter.SearchesText && rows.Items.Count <= limit)
         {
@@ -178,9 +178,9 @@ internal static class EventEndpoints
     private const string DetailSql = "select e.document_json, e.version from events e where e.slug = $1";
 
     /// <summary>An event's stored document (UTF-8, as sent) and version; null when no event has this id.</summary>
-    internal static async Task<(byte[] Document, int Version)?> ReadStoredAsync(NpgsqlDataSource db, string id, CancellationToken ct)
+    internal static async Task<(byte[] Document, int Version)?> ReadStoredAsync(ReadDatabase db, string id, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(DetailSql, conn);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -194,7 +194,7 @@ internal static class EventEndpoints
 
     internal static async Task<Results<JsonText<EventDetail>, StatusCodeHttpResult, RedirectHttpResult, ProblemHttpResult>> GetEvent(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
-        NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+        ReadDatabase db, HttpContext http, CancellationToken ct)
     {
         if (await ReadStoredAsync(db, id, ct) is not { } stored)
         {

@@ -44,7 +44,7 @@ internal static class TimelineEndpoints
         string? format,
         [FromQuery(Name = "groups"), Description("TimelineJS only: `level` draws one row per escalation level, labelled like \"4 · Spill-over\"; without it (or with `none`) there are no rows.")]
         string? groups,
-        HttpContext http, NpgsqlDataSource db, TimeProvider clock, ILogger<TimelineExport> log)
+        HttpContext http, ReadDatabase db, TimeProvider clock, ILogger<TimelineExport> log)
     {
         var rows = groups?.Trim().ToLowerInvariant() switch
         {

@@ -24,7 +24,7 @@ namespace Timeline.Api.Exports;
 /// export then aborts the connection, so the client sees a truncated response (no final chunk) instead
 /// of a body that looks complete. A client that goes away cancels the query on the server.
 /// </summary>
-internal sealed class TimelineExport(EventFilter filter, ExportFormat format, TimelineJsGroups groups, NpgsqlDataSource db, TimeProvider clock, ILogger log)
+internal sealed class TimelineExport(EventFilter filter, ExportFormat format, TimelineJsGroups groups, ReadDatabase db, TimeProvider clock, ILogger log)
     : IResult, IEndpointMetadataProvider
 {
     public const int FlushThreshold = 32 * 1024;
@@ -49,7 +49,7 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
         }
         var (sql, args) = BuildQuery();
 
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         // One snapshot for the version stamp and the rows, so the stamp says exactly what was exported.
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         // JIT would compile at the first row, delaying the first byte, for a query that only reads rows.

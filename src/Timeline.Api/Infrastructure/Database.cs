@@ -68,8 +68,11 @@ internal static class Database
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
         SqlMapper.AddTypeHandler(new NullableDateOnlyHandler());
 
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(csb.ConnectionString).Build());
-        builder.Services.AddKeyedSingleton(Maintenance, (_, _) => new NpgsqlDataSourceBuilder(maintenance).Build());
+        // One host, or several (a primary and its standbys): writes go to the primary, reads through ReadDatabase.
+        builder.Services.AddSingleton(_ => DatabaseNodes.Create(csb.ConnectionString));
+        builder.Services.AddSingleton(s => s.GetRequiredService<DatabaseNodes>().Primary);
+        builder.Services.AddScoped<ReadDatabase>();
+        builder.Services.AddKeyedSingleton(Maintenance, (_, _) => new NpgsqlDataSourceBuilder(DatabaseNodes.PrimaryOnly(maintenance)).Build());
         builder.Services.Configure<TimelineOptions>(builder.Configuration.GetSection("Timeline"));
     }
 

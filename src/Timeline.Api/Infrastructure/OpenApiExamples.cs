@@ -183,7 +183,7 @@ internal sealed class OpenApiExamples(IOptions<JsonOptions> json) : IOpenApiOper
             new EscalationLevel(0, "De-escalation", "Steps that lower tension or open a path to settlement.", "talks, ceasefire or guarantee proposals, prisoner exchanges", 6),
             new EscalationLevel(1, "Rhetoric", "Words that raise tension without changing forces on the ground.", "warnings, accusations, \"red line\" statements", 15)])),
         "Live" => Node(new HealthReport("live", "not checked")),
-        "Ready" => Node(new HealthReport("ready", "up")),
+        "Ready" => Node(new HealthReport("ready", "up", [new NodeReport("db1:5432", "primary", null), new NodeReport("db2:5432", "standby", 0)])),
         _ => null,
     };
 

@@ -123,6 +123,9 @@ internal sealed record DatabaseFailure(string Title, string Detail, int RetryAft
         },
         NpgsqlException { InnerException: TimeoutException } => TimedOut, // command timeout, or no pooled connection in time
         NpgsqlException { InnerException: SocketException or IOException or EndOfStreamException } => Unavailable,
+        // Several hosts, and none of the kind asked for (the primary, for a write) is known to be up.
+        NpgsqlException { InnerException: null } n when n is not PostgresException
+            && n.Message.StartsWith("No suitable host", StringComparison.Ordinal) => Unavailable,
         NpgsqlException n when n.IsTransient => Unavailable,
         SocketException => Unavailable,
         TimeoutException => TimedOut,

@@ -17,7 +17,10 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string DatabaseName => _database ?? throw new InvalidOperationException("Not initialised.");
 
-    public string ConnectionString => TestDatabase.ConnectionStringFor(DatabaseName);
+    public string ConnectionString => DatabaseServer.ConnectionStringFor(DatabaseName);
+
+    /// <summary>The server this app's database lives on.</summary>
+    private protected virtual TestDatabase DatabaseServer => TestDatabase.Shared;
 
     /// <summary>Reads bodies strictly: a property the contract does not declare fails the test.</summary>
     public static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
@@ -25,7 +28,7 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    public virtual async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
+    public virtual async Task InitializeAsync() => _database = await DatabaseServer.CreateAsync();
 
     protected virtual string TestConnectionString => ConnectionString;
 
@@ -108,7 +111,7 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
         await DisposeAsync();
         if (_database is not null)
         {
-            await TestDatabase.DropAsync(_database);
+            await DatabaseServer.DropAsync(_database);
         }
     }
 }
