@@ -85,6 +85,7 @@ internal static class EventEndpoints
         {
             rows = await ReadPageAsync(conn, filter, page, limit, PageQuery.SearchByWords, ct);
         }
+        await db.ReleaseAsync();
 
         if (rows.Items.Count <= limit)
         {
@@ -200,6 +201,7 @@ internal static class EventEndpoints
         {
             return await FormerIds.RedirectAsync(db, http.Request, id, ct) is { } moved ? moved : NotFound(id);
         }
+        await db.ReleaseAsync();
         var (document, version) = stored;
         var etag = new EntityTagHeaderValue($"\"{version}\"");
         http.Response.Headers.ETag = etag.ToString();
