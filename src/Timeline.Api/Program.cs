@@ -23,8 +23,10 @@ if (KeysCommand.IsKeysCommand(args))
 
 builder.AddTimelineDatabase();
 builder.AddTimelineProblemDetails();
+builder.AddProblemsWhateverTheAccept();
 builder.AddTimelineOpenApi();
 builder.AddTimelineEditing();
+builder.AcceptRawNonAsciiQueries();
 builder.Services.AddTimelineValidators();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<DatasetVersion>();
@@ -46,22 +48,24 @@ if (app.Configuration.GetValue<bool>("Timeline:MigrateOnly"))
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
+app.UseNotAcceptableProblems();
 app.UseTimelineOpenApi();
 app.MapTimelinePage();
 app.UseTimelineEditing();
 
-app.MapHealth();
-app.MapEvents();
-app.MapActors();
-app.MapVocabularies();
-app.MapTimeline();
-app.MapEscalationStats();
-app.MapEventWrites();
-app.MapActorWrites();
-app.MapRevisions();
-app.MapChanges();
-app.MapCitations();
-app.MapCuratedData();
+var routes = app.MapGroup("").AnswerHeadLikeGet();
+routes.MapHealth();
+routes.MapEvents();
+routes.MapActors();
+routes.MapVocabularies();
+routes.MapTimeline();
+routes.MapEscalationStats();
+routes.MapEventWrites();
+routes.MapActorWrites();
+routes.MapRevisions();
+routes.MapChanges();
+routes.MapCitations();
+routes.MapCuratedData();
 
 app.Run();
 return 0;

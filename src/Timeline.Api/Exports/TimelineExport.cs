@@ -45,9 +45,6 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
         var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
             "set local jit = off; set local enable_sort = off; select version from dataset_version", transaction: tx, cancellationToken: ct));
 
-        await using var cmd = args.ToCommand(sql, conn, tx);
-        await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
-
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = format.ContentType;
@@ -56,6 +53,13 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
             FileName = FileName(filter, format),
         }.ToString();
         response.Headers.XContentTypeOptions = "nosniff";
+        if (HttpMethods.IsHead(http.Request.Method))
+        {
+            return; // the headers are the answer: no rows to read for a body nobody receives
+        }
+
+        await using var cmd = args.ToCommand(sql, conn, tx);
+        await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
 
         var header = new ExportHeader(Title, clock.GetUtcNow(), TimelineFilters.Of(filter), version,
             $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}");
