@@ -61,7 +61,6 @@ internal sealed class EditingOpenApiExamples(IOptions<JsonOptions> json) : IOpen
     {
         ["Idempotency-Key"] = "5f0c6d1e-8a51-4d7b-9a52-2d1b0e7f3c11",
         ["If-Match"] = "\"2\"",
-        ["version"] = 2,
         ["since"] = "2025-01-01T00:00:00Z",
         ["limit"] = 50,
     };
@@ -85,9 +84,15 @@ internal sealed class EditingOpenApiExamples(IOptions<JsonOptions> json) : IOpen
 
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
-            var example = parameter.Name == "id"
-                ? (id.Contains("Actor", StringComparison.Ordinal) ? "karol-nawrocki" : EventId)
-                : ParameterExamples.GetValueOrDefault(parameter.Name ?? "");
+            // The history reads show a curated event, so that Swagger UI's first Execute finds one.
+            var read = context.Description.HttpMethod == HttpMethods.Get;
+            var example = (parameter.Name, read) switch
+            {
+                ("id", true) => "2022-11-15-przewodow-missile",
+                ("id", false) => id.Contains("Actor", StringComparison.Ordinal) ? "karol-nawrocki" : EventId,
+                ("version", true) => 1,
+                _ => ParameterExamples.GetValueOrDefault(parameter.Name ?? ""),
+            };
             parameter.Example = example?.DeepClone();
         }
         foreach (var (status, response) in operation.Responses ?? [])

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -56,8 +57,9 @@ internal static class OpenApi
     /// <summary>
     /// Swagger UI fills every input from the parameter's `example` (or `examples`), so with examples on the
     /// filters the first Execute would ask for one narrow page. A query parameter's examples go into its
-    /// schema (`examples`, JSON Schema 2020-12), which Swagger UI shows but does not use as a value; the
-    /// defaults still apply. Path and header examples stay: an id or an Idempotency-Key is needed to execute.
+    /// schema (`examples`, JSON Schema 2020-12), which Swagger UI does not use as a value, and into its description,
+    /// where Swagger UI shows it; the defaults still apply. Path and header examples stay: an id or an
+    /// Idempotency-Key is needed to execute.
     /// </summary>
     private static Task QueryExamplesDoNotPrefill(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
     {
@@ -69,6 +71,8 @@ internal static class OpenApi
             {
                 schema.Examples = [parameter.Example!];
             }
+            var shown = parameter.Example is JsonArray values ? string.Join(",", values) : parameter.Example!.ToString();
+            parameter.Description = $"{parameter.Description} Example: `{shown}`.";
             parameter.Example = null;
         }
         return Task.CompletedTask;
