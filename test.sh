@@ -20,8 +20,23 @@ if [ -n "$missing" ]; then
   fi
 fi
 
-scripts/postgres.sh start test "${TIMELINE_TEST_PG_PORT:-54330}" --fast || exit 1
-export TIMELINE_TEST_POSTGRES="Host=127.0.0.1;Port=${TIMELINE_TEST_PG_PORT:-54330};Username=postgres;Database=postgres"
+port=${TIMELINE_TEST_PG_PORT:-54330}
+scripts/postgres.sh start test "$port" --fast || exit 1
+export TIMELINE_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+
+# The replication tests (tests/…/Replication) get a primary and a streaming standby of their own
+# (.pg/replica, .pg/replica-standby), because they stop, kill and pause them; the scripts' names are
+# the ones the tests use to restart them. Ports: the test port + 100 and + 200 unless given.
+primary_port=${TIMELINE_TEST_REPLICA_PORT:-$((port + 100))}
+standby_port=${TIMELINE_TEST_STANDBY_PORT:-$((port + 200))}
+# fsync stays off, but commits wait for their WAL (synchronous_commit on, as in production): the lag
+# they measure is real, and a killed primary loses no write it acknowledged.
+export TIMELINE_PG_SHARED_BUFFERS=128MB TIMELINE_PG_OPTIONS="-c synchronous_commit=on"
+scripts/postgres.sh start replica "$primary_port" --fast || exit 1
+scripts/standby.sh start replica-standby "$standby_port" "$primary_port" --fast || exit 1
+unset TIMELINE_PG_SHARED_BUFFERS TIMELINE_PG_OPTIONS
+export TIMELINE_TEST_REPLICA_PRIMARY="Host=127.0.0.1;Port=$primary_port;Username=postgres;Database=postgres"
+export TIMELINE_TEST_REPLICA_STANDBY="Host=127.0.0.1;Port=$standby_port;Username=postgres;Database=postgres"
 
 log=$(mktemp)
 dotnet test Timeline.sln -c Release "$@" 2>&1 | tee "$log"

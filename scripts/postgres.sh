@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts (or reuses) a private PostgreSQL 15 server under the repo's .pg/ folder.
 #   scripts/postgres.sh start NAME PORT [--fast]   NAME: run | test; --fast turns fsync off (tests only)
-#   scripts/postgres.sh stop NAME
+#   scripts/postgres.sh stop NAME [--immediate]    --immediate: no shutdown checkpoint, as in a crash (fault tests)
 # Installs the Debian package when the binaries are missing. PostgreSQL refuses to run as root,
 # so as root the server runs as the 'postgres' user in a folder that user owns.
 set -euo pipefail
@@ -55,11 +55,13 @@ case "$cmd" in
     # benchmark's reference servers get too) keeps the hot tables and indexes of 100k events in memory.
     opts="-c listen_addresses=127.0.0.1 -p $port -k $root -c max_connections=200 -c shared_buffers=${TIMELINE_PG_SHARED_BUFFERS:-512MB}"
     [ "$fast" = "--fast" ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    opts="$opts ${TIMELINE_PG_OPTIONS:-}" # more server settings, e.g. a standby's (scripts/standby.sh)
     as_owner "$bin/pg_ctl" -D "$data" -l "$root/server.log" -w -t 60 -o "$opts" start >/dev/null \
       || { tail -20 "$root/server.log" >&2; exit 1; }
     ;;
   stop)
-    [ -f "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+    mode=fast; [ "${3:-}" = "--immediate" ] && mode=immediate
+    [ -f "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$data" -m "$mode" -w stop >/dev/null 2>&1 || true
     ;;
   *) echo "usage: $0 start|stop NAME [PORT] [--fast]" >&2; exit 2 ;;
 esac

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Timeline.Api.Actors;
 using Timeline.Api.Auth;
 using Timeline.Api.Changes;
@@ -21,21 +20,22 @@ if (KeysCommand.IsKeysCommand(args))
     return await KeysCommand.RunAsync(builder.Configuration, args, Console.Out, Console.Error);
 }
 
-builder.AddTimelineDatabase();
-builder.AddTimelineProblemDetails();
-builder.AddProblemsWhateverTheAccept();
+builder.AddTimelineDatabase();                                    // PostgreSQL; session timeouts (Timeline:Database)
+builder.AddTimelineProblemDetails();                              // every 4xx/5xx is problem+json; database failures 503
+builder.AddProblemsWhateverTheAccept();                           // a problem goes out as problem+json whatever Accept says
+builder.AddTimelineAuth();                                        // API keys: Authorization: Bearer tl_…; failed keys throttled
+builder.AddTimelineLimits();                                      // rate limits, request timeouts, export slots (Timeline:Limits)
+builder.AddTimelineCors();                                        // reads from any origin, writes from Timeline:Cors:EditorOrigins only
+builder.AddTimelineShutdown();                                    // SIGTERM: readiness 503, drain, then a timeout chosen for exports
+builder.Services.ConfigureHttpJsonOptions(JsonRules.Strict);      // request bodies: strict JSON, text in Unicode NFC
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // binding failures become 400 problems
 builder.AddTimelineOpenApi();
 builder.AddTimelineEditing();
-builder.AcceptRawNonAsciiQueries();
+builder.AcceptRawNonAsciiQueries();                               // raw UTF-8 in a query (curl '…?q=Przewodów') read as percent-encoded
 builder.Services.AddTimelineValidators();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<DatasetVersion>();
 builder.Services.AddSingleton<KindVocabulary>();
-// Numbers are numbers: no quoted numbers accepted, and OpenAPI types integers as `integer`, not `integer|string`.
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
-builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
-    .WithExposedHeaders("ETag", "Link", "Last-Modified", "Location")));
 
 var app = builder.Build();
 
@@ -47,13 +47,20 @@ if (app.Configuration.GetValue<bool>("Timeline:MigrateOnly"))
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseNoSniff();
 app.UseCors();
-app.UseNotAcceptableProblems();
+app.UseNotAcceptableProblems();                                   // 406 problem when Accept allows none of the route's media types
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseRequestTimeouts();
+app.UseAuthorization();
+app.UseWriteBodyLimit();
+app.UseReadYourWrites();
+app.UseReadRetry();
 app.UseTimelineOpenApi();
 app.MapTimelinePage();
-app.UseTimelineEditing();
 
-var routes = app.MapGroup("").AnswerHeadLikeGet();
+var routes = app.MapGroup("").AnswerHeadLikeGet();               // every GET answers HEAD too
 routes.MapHealth();
 routes.MapEvents();
 routes.MapActors();

@@ -77,11 +77,11 @@ internal static class ActorEndpoints
         order by a.name, a.slug
         """;
 
-    internal static async Task<Ok<ActorList>> ListActors([AsParameters] ActorQuery query, NpgsqlDataSource db, CancellationToken ct)
+    internal static async Task<Ok<ActorList>> ListActors([AsParameters] ActorQuery query, ReadDatabase db, CancellationToken ct)
     {
         var pattern = string.IsNullOrWhiteSpace(query.Q) ? null
             : "%" + query.Q.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         var actors = await conn.QueryAsync<Actor>(new CommandDefinition(ListSql,
             new { types = query.Types, countries = query.Countries, pattern }, cancellationToken: ct));
         return TypedResults.Ok(new ActorList([.. actors]));
@@ -113,9 +113,9 @@ internal static class ActorEndpoints
         """;
 
     internal static async Task<Results<JsonText<ActorDetail>, ProblemHttpResult>> GetActor(
-        [Description("Actor id (slug), e.g. `sergey-lavrov`.")] string id, NpgsqlDataSource db, CancellationToken ct)
+        [Description("Actor id (slug), e.g. `sergey-lavrov`.")] string id, ReadDatabase db, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         var json = await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(DetailSql, new { id, take = EventsShown }, cancellationToken: ct));
         if (json is null)
         {

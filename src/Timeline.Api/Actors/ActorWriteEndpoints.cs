@@ -118,8 +118,8 @@ internal static class ActorWriteEndpoints
     private static async Task<Results<CreatedJsonText<WrittenActor>, ProblemHttpResult>> CreateAsync(
         CreateActorRequest request, ClaimsPrincipal user, NpgsqlDataSource db, DatasetVersion datasetVersion, HttpContext http, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var write = await WriteTransaction.BeginAsync(db, http, ct);
+        var (conn, tx) = (write.Connection, write.Transaction);
         var id = await conn.ExecuteScalarAsync<long?>(new CommandDefinition("""
             insert into actors (slug, name, type, country_code, wikidata_qid, description)
             values (@Id, @Name, @Type, @Country, @WikidataQid, @Description)
@@ -132,10 +132,10 @@ internal static class ActorWriteEndpoints
                 detail: $"An actor with id '{request.Id}' exists already. Choose another id, or revise it with PUT /v1/actors/{request.Id}.");
         }
         var json = await AppendRevisionAsync(conn, tx, id.Value, "created", user.EditorName(), null, ct);
-        await tx.CommitAsync(ct);
+        var created = new CreatedJsonText<WrittenActor>(json, $"/v1/actors/{request.Id}", 1);
+        await write.CommitAsync(created.Saved, ct);
         datasetVersion.Invalidate();
-        http.Response.SetETag(1);
-        return new CreatedJsonText<WrittenActor>(json, $"/v1/actors/{request.Id}");
+        return created;
     }
 
     internal static async Task<Results<JsonText<WrittenActor>, ProblemHttpResult>> ReviseActor(
@@ -184,7 +184,7 @@ internal static class ActorWriteEndpoints
             union select c.event_id from claim_claimants cc join claims c on c.id = cc.claim_id where cc.actor_id = @id
             """, new { id = updated.Id }, tx, cancellationToken: ct));
         await EventRenderer.StoreAsync(conn, tx, events, ct);
-        await tx.CommitAsync(ct);
+        await tx.CommitOrReportAsync();
         datasetVersion.Invalidate();
         http.Response.SetETag(updated.Version);
         return new JsonText<WrittenActor>(json);

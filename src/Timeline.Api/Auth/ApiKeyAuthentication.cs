@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Timeline.Api.Infrastructure;
 
 namespace Timeline.Api.Auth;
 
@@ -26,7 +27,7 @@ internal static class Policies
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    NpgsqlDataSource db, IProblemDetailsService problems)
+    NpgsqlDataSource db, IProblemDetailsService problems, FailedKeyLimiter failedKeys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -39,6 +40,15 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
+        // Reads are public: a read that presents a key does not look it up, so it costs no query on the
+        // primary (which may be down while standbys serve reads).
+        if (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method))
+        {
+            if (Context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>() is null)
+            {
+                return AuthenticateResult.NoResult();
+            }
+        }
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return AuthenticateResult.Fail("The Authorization header must use the Bearer scheme.");
@@ -48,9 +58,16 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.Fail("The bearer token is not an API key.");
         }
+        // Guessing keys: after a few wrong ones from an address, keys from it are refused unread for a minute.
+        var address = Limits.ClientAddress(Context);
+        if (!failedKeys.MayTry(address))
+        {
+            return AuthenticateResult.Fail(new TooManyFailedKeysException());
+        }
         var found = await ApiKeys.FindLiveAsync(db, key, Context.RequestAborted);
         if (found is null)
         {
+            failedKeys.Failed(address);
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
         }
         var identity = new ClaimsIdentity(
@@ -65,6 +82,12 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure is TooManyFailedKeysException)
+        {
+            await Limits.WriteProblemAsync(Context, StatusCodes.Status429TooManyRequests, "Too many wrong API keys",
+                $"This address sent more than {failedKeys.PerMinute} wrong or revoked API keys in a minute; keys from it are not checked until the minute is over.", 60);
+            return;
+        }
         var presented = !string.IsNullOrEmpty(Request.Headers.Authorization);
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = presented
@@ -95,6 +118,9 @@ internal sealed class ApiKeyAuthenticationHandler(
     private async Task WriteProblemAsync(ProblemDetails problem) =>
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem });
 }
+
+/// <summary>The failure of a key refused unread because its address sent too many wrong ones.</summary>
+internal sealed class TooManyFailedKeysException() : Exception("Too many wrong API keys from this address.");
 
 internal static class ApiKeyAuthenticationExtensions
 {

@@ -125,7 +125,7 @@ internal static class ChangeEndpoints
         string? since,
         [FromQuery(Name = "limit"), Description("Changes per page, 1–100. Default 50.")]
         int? limit,
-        IValidator<ChangeQuery> validator, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+        IValidator<ChangeQuery> validator, ReadDatabase db, HttpContext http, CancellationToken ct)
     {
         var query = new ChangeQuery(since, limit);
         var validation = await validator.ValidateAsync(query, ct);
@@ -136,7 +136,7 @@ internal static class ChangeEndpoints
         }
         _ = query.TryParseSince(out var afterId, out var afterInstant); // validated by ChangeQueryValidator
         var take = query.Limit ?? ChangeQuery.DefaultLimit;
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         var rows = (await conn.QueryAsync<(long Id, string Json)>(new CommandDefinition(FeedSql,
             new { afterId, afterInstant = afterInstant?.UtcDateTime, take = take + 1 }, cancellationToken: ct))).AsList();
 

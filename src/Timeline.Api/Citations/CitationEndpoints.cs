@@ -10,6 +10,7 @@ using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Timeline.Api.Events;
 using Timeline.Api.Exports;
+using Timeline.Api.Infrastructure;
 
 namespace Timeline.Api.Citations;
 
@@ -55,7 +56,7 @@ internal static class CitationEndpoints
     internal static async Task<Results<ContentHttpResult, RedirectHttpResult, ProblemHttpResult>> GetCitation(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
         [FromQuery(Name = "format"), Description("`text` (plain text, the default) or `csl` (CSL-JSON). Overrides the Accept header.")] string? format,
-        HttpContext http, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+        HttpContext http, ReadDatabase db, TimeProvider clock, CancellationToken ct)
     {
         var mediaType = Negotiate(format, http.Request.GetTypedHeaders().Accept);
         if (mediaType is null)

@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
 using Npgsql;
+using Timeline.Api.Infrastructure;
 
 namespace Timeline.Api.CuratedData;
 
@@ -61,9 +62,9 @@ internal static class CuratedDataEndpoints
         order by c.detected_at, e.slug
         """;
 
-    internal static async Task<Ok<CuratedConflictList>> ListConflicts(NpgsqlDataSource db, CancellationToken ct)
+    internal static async Task<Ok<CuratedConflictList>> ListConflicts(ReadDatabase db, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         var rows = await conn.QueryAsync<(string Slug, string? FileReason, DateTime DetectedAt, string ChangedBy, int Version)>(
             new CommandDefinition(ListSql, cancellationToken: ct));
         return TypedResults.Ok(new CuratedConflictList([.. rows.Select(r => new CuratedConflict(

@@ -1,12 +1,12 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Timeline.Api.Auth;
+using Timeline.Api.Infrastructure;
 
 namespace Timeline.Api.Editing;
 
-/// <summary>What the write routes need from the host: authentication, strict JSON, body limits, OpenAPI.</summary>
+/// <summary>What the write routes add to the host: their OpenAPI, their 415 detail, their body limit.</summary>
 internal static class EditingSetup
 {
     /// <summary>The largest request body a write accepts.</summary>
@@ -14,15 +14,6 @@ internal static class EditingSetup
 
     public static void AddTimelineEditing(this WebApplicationBuilder builder)
     {
-        builder.AddTimelineAuth();
-        // Request bodies are read strictly: an unknown or repeated property, or a number sent as a
-        // string, is a 400 rather than something silently dropped or guessed.
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-            o.SerializerOptions.AllowDuplicateProperties = false;
-            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-        });
         builder.AddEditingOpenApi();
         // Routing answers a body of another media type itself (415, before any middleware of ours sees the
         // route), through the status-code pages: give that problem a detail that says what to send.
@@ -40,12 +31,8 @@ internal static class EditingSetup
         });
     }
 
-    public static void UseTimelineEditing(this WebApplication app)
-    {
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.Use(LimitBody);
-    }
+    /// <summary>Write routes: 64 KB bodies of JSON at most (413, 415).</summary>
+    public static void UseWriteBodyLimit(this WebApplication app) => app.Use(LimitBody);
 
     /// <summary>
     /// Write routes carry <see cref="BodyLimit"/>: a body that is not JSON is refused with 415, one announced
@@ -128,18 +115,24 @@ internal static class WriteRouteExtensions
 {
     /// <summary>
     /// The conventions of every write route: the policy, a 64 KB body limit, and the problems any write
-    /// can answer (400 bad JSON, 401, 413, 415, 503 database outage) declared in OpenAPI; 403 only where an
-    /// editor's key is not enough (every key is an editor's or an admin's).
+    /// can answer (400 bad JSON, 401, 413, 415, 429 over the write limit, 503 database failure, 504 timed out)
+    /// and the read-after header declared in OpenAPI; 403 only where an editor's key is not enough (every key
+    /// is an editor's or an admin's); the editors' CORS policy; the per-key write rate.
     /// </summary>
     public static RouteHandlerBuilder AsWrite(this RouteHandlerBuilder builder, string policy)
     {
         builder.RequireAuthorization(policy)
+            .RequireCors(Cors.EditorsPolicy)
+            .WithWriteRateLimit()
             .WithMetadata(new BodyLimit(EditingSetup.MaxBodyBytes))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .AddOpenApiOperationTransformer(Infrastructure.ReadYourWrites.DescribeHeader);
         return policy == Policies.Admin ? builder.ProducesProblem(StatusCodes.Status403Forbidden) : builder;
     }
 

@@ -61,10 +61,12 @@ internal static class EventWriteEndpoints
         _ = idempotencyKey; // read by IdempotencyFilter; a parameter so that OpenAPI documents the header
         try
         {
-            var written = await EventWriter.CreateAsync(db, request, user.EditorName(), ct);
+            await using var write = await WriteTransaction.BeginAsync(db, http, ct);
+            var written = (await EventWriter.CreateAsync(write.Connection, write.Transaction, [(request.Id!, request)], user.EditorName(), null, ct))[0];
+            var created = new CreatedJsonText<EventDetail>(written.Json, $"/v1/events/{request.Id}", written.Version);
+            await write.CommitAsync(created.Saved, ct);
             datasetVersion.Invalidate();
-            http.Response.SetETag(written.Version);
-            return new CreatedJsonText<EventDetail>(written.Json, $"/v1/events/{request.Id}");
+            return created;
         }
         catch (WriteRejectedException rejected)
         {

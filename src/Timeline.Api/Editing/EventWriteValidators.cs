@@ -2,11 +2,18 @@ using FluentValidation;
 
 namespace Timeline.Api.Editing;
 
-/// <summary>The rules of an event's editable fields, for create and revise alike.</summary>
-internal abstract class EventFieldsValidator<T> : BodyValidator<T> where T : IEventFields
+/// <summary>The years an event's dates (and a read's date filters) may fall in.</summary>
+internal static class EventDates
 {
     public static readonly DateOnly Earliest = new(1900, 1, 1);
     public static readonly DateOnly Latest = new(2100, 12, 31);
+}
+
+/// <summary>The rules of an event's editable fields, for create and revise alike.</summary>
+internal abstract class EventFieldsValidator<T> : BodyValidator<T> where T : IEventFields
+{
+    private static readonly DateOnly Earliest = EventDates.Earliest;
+    private static readonly DateOnly Latest = EventDates.Latest;
     private const int MaxItems = 50;
 
     protected EventFieldsValidator()

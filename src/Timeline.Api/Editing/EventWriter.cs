@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Timeline.Api.Infrastructure;
 using Timeline.Api.Events;
 
 namespace Timeline.Api.Editing;
@@ -22,21 +23,12 @@ internal static class EventWriter
     /// <summary>The event's document as now stored, its version, and whether anything changed.</summary>
     public sealed record Written(string Json, int Version, bool Changed);
 
-    public static async Task<Written> CreateAsync(NpgsqlDataSource db, CreateEventRequest r, string editor, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var written = await CreateAsync(conn, tx, [(r.Id!, r)], editor, null, ct);
-        await tx.CommitAsync(ct);
-        return written[0];
-    }
-
     public static async Task<Written> ReviseAsync(NpgsqlDataSource db, string slug, int[] expected, ReviseEventRequest r, string editor, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var written = await ReviseAsync(conn, tx, slug, expected, r, r.Reason, editor, ct);
-        await tx.CommitAsync(ct);
+        await tx.CommitOrReportAsync();
         return written;
     }
 
@@ -163,7 +155,7 @@ internal static class EventWriter
             // Related events show only the id, title and date, which a retraction leaves as they were.
             await EventRenderer.StoreAsync(conn, tx, [updated.Id], ct);
             var written = (await AppendRevisionsAsync(conn, tx, [updated.Id], "retracted", editor, reason, ct))[0];
-            await tx.CommitAsync(ct);
+            await tx.CommitOrReportAsync();
             return written;
         }
         catch (PostgresException e) when (WriteRejectedException.FromDatabase(e) is { } rejected)

@@ -13,13 +13,13 @@ internal static partial class TextRules
     /// <summary>Required text: present, not blank, no surrounding spaces, within the length, clean characters.</summary>
     public static IRuleBuilderOptions<T, string?> RequiredText<T>(this IRuleBuilder<T, string?> rule, int maxLength, bool multiline = false) =>
         rule.NotNull().WithMessage("'{PropertyName}' is required.")
-            .Must(s => s is null || s.Trim().Length > 0).WithMessage("'{PropertyName}' must not be empty or blank.")
+            .Must(s => s is null || !IsBlank(s)).WithMessage("'{PropertyName}' must not be empty or blank (spaces and invisible characters such as U+200B do not count).")
             .OptionalText(maxLength, multiline);
 
     /// <summary>Optional text: null, or text that follows the same rules as required text.</summary>
     public static IRuleBuilderOptions<T, string?> OptionalText<T>(this IRuleBuilder<T, string?> rule, int maxLength, bool multiline = false) =>
-        rule.Must(s => s is null || s.Trim().Length > 0).WithMessage("'{PropertyName}' must not be blank: leave it out or null instead.")
-            .Must(s => s is null || s.Trim().Length == s.Length).WithMessage("'{PropertyName}' must not start or end with spaces.")
+        rule.Must(s => s is null || !IsBlank(s)).WithMessage("'{PropertyName}' must not be blank (spaces and invisible characters such as U+200B do not count): leave it out or null instead.")
+            .Must(s => s is null || s.Length == 0 || (IsVisible(s[0]) && IsVisible(s[^1]))).WithMessage("'{PropertyName}' must not start or end with spaces or invisible characters.")
             .Must(s => s is null || s.Length <= maxLength).WithMessage($"'{{PropertyName}}' must be at most {maxLength} characters.")
             .Must(s => s is null || IsClean(s, multiline)).WithMessage(multiline
                 ? "'{PropertyName}' must not contain control characters (other than line breaks), direction-override characters (U+202A–U+202E, U+2066–U+2069) or unpaired surrogates."
@@ -53,7 +53,43 @@ internal static partial class TextRules
         rule.Must(u => u is null || (u.Length <= 2000 && Uri.TryCreate(u, UriKind.Absolute, out var uri)
                 && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && !string.IsNullOrEmpty(uri.Host)
                 && u.StartsWith(uri.Scheme + "://", StringComparison.Ordinal) && IsClean(u, false) && !u.Any(char.IsWhiteSpace)))
-            .WithMessage("'{PropertyName}' must be an absolute http:// or https:// URL of at most 2000 characters, without spaces. Leave it null when the address is not known: never guess one.");
+            .WithMessage("'{PropertyName}' must be an absolute http:// or https:// URL of at most 2000 characters, without spaces. Leave it null when the address is not known: never guess one.")
+            .Must(u => u is null || !Uri.TryCreate(u, UriKind.Absolute, out var uri) || IsPublicAddress(uri))
+            .WithMessage("'{PropertyName}' must be a public web address: no user name or password in it, and not a private, loopback or link-local host such as localhost, 127.0.0.1, 10.x.x.x or 169.254.169.254 (the page turns sources into links readers follow).");
+
+    /// <summary>
+    /// A link readers may follow: no credentials, and a host on the public internet: a dotted DNS name that
+    /// is not localhost or a local-only suffix, or an IP address outside the loopback, private, link-local,
+    /// shared, unspecified and multicast ranges.
+    /// </summary>
+    public static bool IsPublicAddress(Uri uri)
+    {
+        if (uri.UserInfo.Length > 0) return false;
+        if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6)
+        {
+            var ip = System.Net.IPAddress.Parse(uri.IdnHost.Trim('[', ']'));
+            if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+            if (System.Net.IPAddress.IsLoopback(ip) || ip.Equals(System.Net.IPAddress.Any) || ip.Equals(System.Net.IPAddress.IPv6Any)) return false;
+            if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                return !(ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal || ip.IsIPv6Multicast);
+            }
+            var b = ip.GetAddressBytes();
+            return !(b[0] is 0 or 10 or 127 || b[0] >= 224 || (b[0] == 169 && b[1] == 254) || (b[0] == 172 && b[1] is >= 16 and <= 31)
+                || (b[0] == 192 && b[1] == 168) || (b[0] == 100 && b[1] is >= 64 and <= 127));
+        }
+        var host = uri.IdnHost.TrimEnd('.').ToLowerInvariant();
+        return host.Contains('.', StringComparison.Ordinal)
+            && !LocalSuffixes.Any(s => host == s[1..] || host.EndsWith(s, StringComparison.Ordinal));
+    }
+
+    private static readonly string[] LocalSuffixes = [".localhost", ".local", ".internal", ".home.arpa", ".lan", ".localdomain"];
+
+    /// <summary>Only spaces, line breaks and invisible format characters (U+200B, U+FEFF, U+2060 …), or nothing.</summary>
+    public static bool IsBlank(string s) => s.All(c => !IsVisible(c));
+
+    private static bool IsVisible(char c) => !char.IsWhiteSpace(c) && !char.IsControl(c)
+        && System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format;
 
     /// <summary>
     /// No control characters (a line break is allowed in multi-line text), no bidirectional embedding,

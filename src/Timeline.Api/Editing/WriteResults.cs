@@ -9,16 +9,24 @@ using Timeline.Api.Infrastructure;
 
 namespace Timeline.Api.Editing;
 
-/// <summary>A 201 whose body is an already written JSON document, with its Location; declares T in OpenAPI.</summary>
-internal sealed class CreatedJsonText<T>(string json, string location) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
+/// <summary>
+/// A 201 whose body is an already written JSON document, with its Location and ETag; declares T in OpenAPI.
+/// <see cref="Saved"/> is the same response as an Idempotency-Key saves it.
+/// </summary>
+internal sealed class CreatedJsonText<T>(string json, string location, int version) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
 {
+    public const string ContentType = "application/json; charset=utf-8";
+
     public string Json { get; } = json;
     public string Location { get; } = location;
     public int? StatusCode => StatusCodes.Status201Created;
 
+    public SavedResponse Saved => new(StatusCodes.Status201Created, ContentType, Location, ETags.Of(version), Json);
+
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.Headers.Location = Location;
+        httpContext.Response.Headers.ETag = ETags.Of(version);
         return new JsonText<T>(Json).WriteAsync(httpContext, StatusCodes.Status201Created);
     }
 
@@ -58,8 +66,6 @@ internal sealed class WriteRejectedException(int status, string title, string de
             $"The write refers to a record that does not exist ({e.ConstraintName}). Nothing was changed."),
         PostgresErrorCodes.CheckViolation or PostgresErrorCodes.NotNullViolation => new(StatusCodes.Status422UnprocessableEntity, "Breaks a data rule",
             $"The write breaks the rule '{e.ConstraintName ?? e.ColumnName}' of the table '{e.TableName}'. Nothing was changed."),
-        PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected => new(StatusCodes.Status409Conflict, "Concurrent write",
-            "Another write to the same data ran at the same time. Nothing was changed; read the current state and try again."),
         _ when e.SqlState.StartsWith("22", StringComparison.Ordinal) => new(StatusCodes.Status422UnprocessableEntity, "Value not accepted",
             $"The database refused a value: {e.MessageText}. Nothing was changed."),
         _ => null,
@@ -101,6 +107,11 @@ internal static class Preconditions
         return true;
     }
 
-    public static void SetETag(this HttpResponse response, int version) =>
-        response.Headers.ETag = $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+    public static void SetETag(this HttpResponse response, int version) => response.Headers.ETag = ETags.Of(version);
+}
+
+/// <summary>A resource's ETag is its version in quotes: <c>"3"</c>.</summary>
+internal static class ETags
+{
+    public static string Of(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 }

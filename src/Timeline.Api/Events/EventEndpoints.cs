@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using System.Text;
 using Dapper;
@@ -75,10 +76,10 @@ internal static class EventEndpoints
     // When that does not fill the page, the words are rare or the window small: it asks again, taking
     // the text index's matches and sorting them.
     internal static async Task<JsonText<EventPage>> ListEvents(
-        [AsParameters] EventFilter filter, [AsParameters] EventPageQuery page, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+        [AsParameters] EventFilter filter, [AsParameters] EventPageQuery page, ReadDatabase db, HttpContext http, CancellationToken ct)
     {
         var limit = page.Limit ?? EventPageQuery.DefaultLimit;
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         var rows = await ReadPageAsync(conn, filter, page, limit, PageQuery.Plain, ct);
         if (filter.SearchesText && rows.Items.Count <= limit)
         {
@@ -119,7 +120,7 @@ internal static class EventEndpoints
             sql.Append("select e.item_json, w.occurred_on, w.id from (select s.id, s.occurred_on, s.search from event_search s where true");
             filter.AppendWindow(sql, args, "s");
             AppendKeyset(sql, args, page, "s");
-            sql.Append($" order by s.occurred_on {order}, s.id {order} limit {SearchWalk}) w join events e on e.id = w.id where true");
+            sql.Append(CultureInfo.InvariantCulture, $" order by s.occurred_on {order}, s.id {order} limit {SearchWalk}) w join events e on e.id = w.id where true");
             filter.AppendWords(sql, args, "w");
             filter.AppendOthers(sql, args);
             orderBy = $"w.occurred_on {order}, w.id {order}";
@@ -136,7 +137,7 @@ internal static class EventEndpoints
             AppendKeyset(sql, args, page, "s");
             orderBy = $"s.occurred_on + 0 {order}, s.id {order}";
         }
-        sql.Append($" order by {orderBy} limit @take");
+        sql.Append(CultureInfo.InvariantCulture, $" order by {orderBy} limit @take");
         args.Add("take", limit + 1);
 
         await using var cmd = args.ToCommand(sql.ToString(), conn);
@@ -160,7 +161,7 @@ internal static class EventEndpoints
     {
         if (page.Cursor is not null && Cursor.TryDecode(page.Cursor, out var after))
         {
-            sql.Append($" and ({table}.occurred_on, {table}.id) {(page.Descending ? "<" : ">")} (@afterDate, @afterId)");
+            sql.Append(CultureInfo.InvariantCulture, $" and ({table}.occurred_on, {table}.id) {(page.Descending ? "<" : ">")} (@afterDate, @afterId)");
             args.Add("afterDate", after.Date);
             args.Add("afterId", after.Id);
         }
@@ -177,9 +178,9 @@ internal static class EventEndpoints
     private const string DetailSql = "select e.document_json, e.version from events e where e.slug = $1";
 
     /// <summary>An event's stored document (UTF-8, as sent) and version; null when no event has this id.</summary>
-    internal static async Task<(byte[] Document, int Version)?> ReadStoredAsync(NpgsqlDataSource db, string id, CancellationToken ct)
+    internal static async Task<(byte[] Document, int Version)?> ReadStoredAsync(ReadDatabase db, string id, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(DetailSql, conn);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -193,7 +194,7 @@ internal static class EventEndpoints
 
     internal static async Task<Results<JsonText<EventDetail>, StatusCodeHttpResult, RedirectHttpResult, ProblemHttpResult>> GetEvent(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
-        NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+        ReadDatabase db, HttpContext http, CancellationToken ct)
     {
         if (await ReadStoredAsync(db, id, ct) is not { } stored)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using System.Text;
 using Dapper;
@@ -70,8 +71,8 @@ internal sealed record EventFilter(
     public void AppendWindow(StringBuilder sql, DynamicParameters args, string table)
     {
         if (IncludeRetracted != true) sql.Append(table == "e" ? " and e.status = 'published'" : $" and {table}.published");
-        if (From is { } from) { sql.Append($" and {table}.occurred_on >= @from"); args.Add("from", from); }
-        if (To is { } to) { sql.Append($" and {table}.occurred_on <= @to"); args.Add("to", to); }
+        if (From is { } from) { sql.Append(CultureInfo.InvariantCulture, $" and {table}.occurred_on >= @from"); args.Add("from", from); }
+        if (To is { } to) { sql.Append(CultureInfo.InvariantCulture, $" and {table}.occurred_on <= @to"); args.Add("to", to); }
     }
 
     /// <summary>Kind, country, tag, level, update time and actor, on the events table aliased <c>e</c>.</summary>
@@ -98,7 +99,7 @@ internal sealed record EventFilter(
     /// </summary>
     public void AppendWords(StringBuilder sql, DynamicParameters args, string table)
     {
-        sql.Append($" and {table}.search @@ (select websearch_to_tsquery('timeline_english', @q))");
+        sql.Append(CultureInfo.InvariantCulture, $" and {table}.search @@ (select websearch_to_tsquery('timeline_english', @q))");
         args.Add("q", Q!.Trim());
     }
 }
@@ -112,6 +113,11 @@ internal sealed class EventFilterValidator : AbstractValidator<EventFilter>
 
     public EventFilterValidator(KindVocabulary kinds)
     {
+        // The same years a write accepts: a date outside them cannot match anything, so it is a mistake to report.
+        RuleFor(f => f.From).InclusiveBetween(Editing.EventDates.Earliest, Editing.EventDates.Latest).OverridePropertyName("from")
+            .WithMessage(f => $"'from' ({f.From:yyyy-MM-dd}) must be between {Editing.EventDates.Earliest:yyyy-MM-dd} and {Editing.EventDates.Latest:yyyy-MM-dd}.");
+        RuleFor(f => f.To).InclusiveBetween(Editing.EventDates.Earliest, Editing.EventDates.Latest).OverridePropertyName("to")
+            .WithMessage(f => $"'to' ({f.To:yyyy-MM-dd}) must be between {Editing.EventDates.Earliest:yyyy-MM-dd} and {Editing.EventDates.Latest:yyyy-MM-dd}.");
         RuleFor(f => f.To).GreaterThanOrEqualTo(f => f.From).When(f => f.From is not null && f.To is not null)
             .OverridePropertyName("to").WithMessage(f => $"'to' ({f.To:yyyy-MM-dd}) must not be before 'from' ({f.From:yyyy-MM-dd}).");
         RuleFor(f => f.MinLevel).InclusiveBetween(0, 7).OverridePropertyName("minLevel")

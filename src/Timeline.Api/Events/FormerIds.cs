@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Timeline.Api.Infrastructure;
 
 namespace Timeline.Api.Events;
 
@@ -13,9 +14,9 @@ internal static class FormerIds
     private const string Sql = "select e.slug from event_aliases a join events e on e.id = a.event_id where a.slug = @id";
 
     /// <summary>The 301 to the current id's address, or null when no event ever had this id.</summary>
-    public static async Task<RedirectHttpResult?> RedirectAsync(NpgsqlDataSource db, HttpRequest request, string id, CancellationToken ct)
+    public static async Task<RedirectHttpResult?> RedirectAsync(ReadDatabase db, HttpRequest request, string id, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         if (await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(Sql, new { id }, cancellationToken: ct)) is not { } current)
         {
             return null;

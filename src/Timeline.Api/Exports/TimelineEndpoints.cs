@@ -26,11 +26,14 @@ internal static class TimelineEndpoints
                 `geojson` (application/geo+json) an RFC 7946 FeatureCollection of the events with coordinates.
                 Retracted events are left out unless `includeRetracted=true`. An unknown format is a 406.
                 A failure after the response has started aborts the connection, so a cut-off export never looks complete.
+                Limits: an instance streams a few exports at once (503 with Retry-After when all are busy); an export lasts at most 10 minutes and its client must read at least 16 KB/s (operators set both; see the README).
                 """)
+            .AsExport()
             .Validate<EventFilter>()
             .AddEndpointFilter(ExportFormat.NegotiateFilter)
             .WithDatasetConditionalGet()
             .ProducesProblem(StatusCodes.Status406NotAcceptable)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .AddOpenApiOperationTransformer(TimelineOpenApi.AddExamples);
     }
@@ -41,7 +44,7 @@ internal static class TimelineEndpoints
         string? format,
         [FromQuery(Name = "groups"), Description("TimelineJS only: `level` draws one row per escalation level, labelled like \"4 · Spill-over\"; without it (or with `none`) there are no rows.")]
         string? groups,
-        HttpContext http, NpgsqlDataSource db, TimeProvider clock, ILogger<TimelineExport> log)
+        HttpContext http, ReadDatabase db, TimeProvider clock, ILogger<TimelineExport> log)
     {
         var rows = groups?.Trim().ToLowerInvariant() switch
         {

@@ -1,8 +1,12 @@
+using System.Globalization;
 using System.Data;
 using System.Reflection;
 using System.Text;
 using Dapper;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Timeline.Api.Events;
@@ -20,7 +24,7 @@ namespace Timeline.Api.Exports;
 /// export then aborts the connection, so the client sees a truncated response (no final chunk) instead
 /// of a body that looks complete. A client that goes away cancels the query on the server.
 /// </summary>
-internal sealed class TimelineExport(EventFilter filter, ExportFormat format, TimelineJsGroups groups, NpgsqlDataSource db, TimeProvider clock, ILogger log)
+internal sealed class TimelineExport(EventFilter filter, ExportFormat format, TimelineJsGroups groups, ReadDatabase db, TimeProvider clock, ILogger log)
     : IResult, IEndpointMetadataProvider
 {
     public const int FlushThreshold = 32 * 1024;
@@ -32,18 +36,30 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
 
     public async Task ExecuteAsync(HttpContext http)
     {
-        var ct = http.RequestAborted;
+        // Bounded: an export streams for ExportMaxSeconds at most, and a client reading slower than
+        // ExportMinBytesPerSecond (after a grace period) is disconnected, so a slow reader cannot hold a
+        // connection and a snapshot for hours.
+        var limits = http.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(TimeSpan.FromSeconds(limits.ExportMaxSeconds));
+        var ct = deadline.Token;
+        if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = new MinDataRate(limits.ExportMinBytesPerSecond, TimeSpan.FromSeconds(limits.ExportMinRateGraceSeconds));
+        }
         var (sql, args) = BuildQuery();
 
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         // One snapshot for the version stamp and the rows, so the stamp says exactly what was exported.
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         // JIT would compile at the first row, delaying the first byte, for a query that only reads rows.
         // enable_sort off: the rows must leave in date order as they are read (the date index), not after
         // the whole table was sorted, which the planner would pick as cheaper in total (a first byte after
         // seconds at 1M events).
+        // The app's statement timeout is for requests; an export's one statement runs as long as it streams.
         var version = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
-            "set local jit = off; set local enable_sort = off; select version from dataset_version", transaction: tx, cancellationToken: ct));
+            $"set local jit = off; set local enable_sort = off; set local statement_timeout = '{limits.ExportMaxSeconds + 5}s'; select version from dataset_version",
+            transaction: tx, cancellationToken: ct));
 
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -52,7 +68,6 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
         {
             FileName = FileName(filter, format),
         }.ToString();
-        response.Headers.XContentTypeOptions = "nosniff";
         if (HttpMethods.IsHead(http.Request.Method))
         {
             return; // the headers are the answer: no rows to read for a body nobody receives
@@ -87,7 +102,13 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The client went away; the finally block stops the query.
+            // The client went away (the finally block stops the query), or the export ran out of time:
+            // then the connection is aborted, so the cut-off download never looks complete.
+            if (!http.RequestAborted.IsCancellationRequested)
+            {
+                log.LogWarning("Timeline export ({Format}) stopped after {Seconds} s (Timeline:Limits:ExportMaxSeconds); aborting the connection", format.Name, limits.ExportMaxSeconds);
+                http.Abort();
+            }
         }
         catch (Exception ex) when (response.HasStarted)
         {
@@ -128,9 +149,9 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
     internal static string FileName(EventFilter filter, ExportFormat format)
     {
         var name = new StringBuilder("timeline");
-        if (filter.From is { } from && filter.To is { } to) name.Append($"-{from:yyyy-MM-dd}-to-{to:yyyy-MM-dd}");
-        else if (filter.From is { } f) name.Append($"-from-{f:yyyy-MM-dd}");
-        else if (filter.To is { } t) name.Append($"-to-{t:yyyy-MM-dd}");
+        if (filter.From is { } from && filter.To is { } to) name.Append(CultureInfo.InvariantCulture, $"-{from:yyyy-MM-dd}-to-{to:yyyy-MM-dd}");
+        else if (filter.From is { } f) name.Append(CultureInfo.InvariantCulture, $"-from-{f:yyyy-MM-dd}");
+        else if (filter.To is { } t) name.Append(CultureInfo.InvariantCulture, $"-to-{t:yyyy-MM-dd}");
         return name.Append('.').Append(format.Extension).ToString();
     }
 

@@ -17,9 +17,31 @@ internal sealed class TimelineOptions
     public bool MigrateOnStart { get; set; } = true;
 }
 
+/// <summary>
+/// Settings under "Timeline:Database": the bounds every session of the app runs under, sent as startup
+/// options of each connection (no extra round trip). Migrations and start-up rendering run without them.
+/// </summary>
+internal sealed class DatabaseOptions
+{
+    /// <summary>A statement running longer is cancelled (57014, answered 503). Exports set their own.</summary>
+    public int StatementTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>A lock waited for longer gives up (55P03, answered 503).</summary>
+    public int LockTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>A transaction left idle longer is ended by the server, releasing its locks and snapshot.</summary>
+    public int IdleInTransactionTimeoutSeconds { get; set; } = 60;
+
+    public string StartupOptions => FormattableString.Invariant(
+        $"-c statement_timeout={StatementTimeoutSeconds}s -c lock_timeout={LockTimeoutSeconds}s -c idle_in_transaction_session_timeout={IdleInTransactionTimeoutSeconds}s");
+}
+
 internal static class Database
 {
     public const string ConnectionStringName = "Timeline";
+
+    /// <summary>The data source of start-up work (migrations, rendering, the curated load): no statement timeout.</summary>
+    public const string Maintenance = "maintenance";
 
     public static void AddTimelineDatabase(this WebApplicationBuilder builder)
     {
@@ -38,12 +60,19 @@ internal static class Database
         // session state behind (settings are SET LOCAL, advisory locks are released in finally blocks).
         csb.NoResetOnClose = true;
         csb.ApplicationName ??= "timeline-api";
+        var maintenance = csb.ConnectionString;
+        var bounds = builder.Configuration.GetSection("Timeline:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        csb.Options = string.IsNullOrEmpty(csb.Options) ? bounds.StartupOptions : csb.Options + " " + bounds.StartupOptions;
 
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
         SqlMapper.AddTypeHandler(new NullableDateOnlyHandler());
 
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(csb.ConnectionString).Build());
+        // One host, or several (a primary and its standbys): writes go to the primary, reads through ReadDatabase.
+        builder.Services.AddSingleton(_ => DatabaseNodes.Create(csb.ConnectionString));
+        builder.Services.AddSingleton(s => s.GetRequiredService<DatabaseNodes>().Primary);
+        builder.Services.AddScoped<ReadDatabase>();
+        builder.Services.AddKeyedSingleton(Maintenance, (_, _) => new NpgsqlDataSourceBuilder(DatabaseNodes.PrimaryOnly(maintenance)).Build());
         builder.Services.Configure<TimelineOptions>(builder.Configuration.GetSection("Timeline"));
     }
 
@@ -51,7 +80,7 @@ internal static class Database
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         var options = app.Configuration.GetSection("Timeline").Get<TimelineOptions>() ?? new TimelineOptions();
-        var db = app.Services.GetRequiredService<NpgsqlDataSource>();
+        var db = app.Services.GetRequiredKeyedService<NpgsqlDataSource>(Maintenance);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Timeline.Database");
         if (options.MigrateOnStart)
         {

@@ -1,8 +1,8 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
-using Npgsql;
 
 namespace Timeline.Api.Infrastructure;
 
@@ -13,44 +13,62 @@ internal readonly record struct DatasetStamp(long Version, DateTimeOffset Change
 }
 
 /// <summary>
-/// Reads the dataset stamp for conditional GETs. It is cached for a moment (Timeline:DatasetVersionCacheMilliseconds,
-/// default 1000) so that a burst of reads costs one query, not one each, and refreshed single-flight: when
-/// it expires under load, one query runs and every request waiting for it shares the answer. A write
-/// through this instance forgets it at once; another instance's write is seen within that moment.
+/// Reads the dataset stamp for conditional GETs, per database node: a standby that lags has an older
+/// stamp than the primary, and an ETag must describe the data of the node that served the body (the
+/// stamp is read on the request's own read connection, <see cref="ReadDatabase"/>). It is cached for a
+/// moment (Timeline:DatasetVersionCacheMilliseconds, default 1000) so that a burst of reads costs one
+/// query, not one each, and refreshed single-flight: when it expires under load, one query runs and every
+/// request waiting for it shares the answer. A cached stamp is never newer than its node's data, so a
+/// 304 never stands for data the reader has not got. A write through this instance forgets every node's
+/// stamp at once; another instance's write is seen within that moment.
 /// </summary>
-internal sealed class DatasetVersion(NpgsqlDataSource db, IConfiguration config, TimeProvider clock)
+internal sealed class DatasetVersion(IConfiguration config, TimeProvider clock)
 {
     private sealed record Cached(DatasetStamp Stamp, DateTimeOffset ReadAt);
 
+    private sealed class NodeStamp
+    {
+        public volatile Cached? Cached;
+        public Task<DatasetStamp>? Refresh;
+    }
+
     private readonly TimeSpan _ttl = TimeSpan.FromMilliseconds(config.GetValue("Timeline:DatasetVersionCacheMilliseconds", 1000));
+    private readonly ConcurrentDictionary<string, NodeStamp> _nodes = new();
     private readonly Lock _gate = new();
-    private volatile Cached? _cached;
-    private Task<DatasetStamp>? _refresh;
     private long _generation; // raised by Invalidate: a refresh begun before it may have read the old stamp
 
-    public ValueTask<DatasetStamp> GetAsync(CancellationToken ct)
+    public async ValueTask<DatasetStamp> GetAsync(ReadDatabase reads, CancellationToken ct)
     {
-        if (_cached is { } c && clock.GetUtcNow() - c.ReadAt < _ttl)
+        var node = _nodes.GetOrAdd(await reads.NodeAsync(ct), _ => new NodeStamp());
+        if (node.Cached is { } c && clock.GetUtcNow() - c.ReadAt < _ttl)
         {
-            return ValueTask.FromResult(c.Stamp);
+            return c.Stamp;
         }
         Task<DatasetStamp> refresh;
         lock (_gate)
         {
-            refresh = _refresh is { IsCompleted: false } running ? running : (_refresh = RefreshAsync(_generation));
+            if (node.Refresh is { IsCompleted: false } running)
+            {
+                // The shared query is not cancelled by one caller leaving; each caller stops waiting on its own token.
+                refresh = running.WaitAsync(ct);
+            }
+            else
+            {
+                refresh = node.Refresh = RefreshAsync(node, reads, _generation);
+            }
         }
-        // The shared query is not cancelled by one caller leaving; each caller stops waiting on its own token.
-        return new ValueTask<DatasetStamp>(refresh.WaitAsync(ct));
+        return await refresh;
     }
 
-    private async Task<DatasetStamp> RefreshAsync(long generation)
+    // On the request's connection, which the request awaits before it uses the connection again.
+    private async Task<DatasetStamp> RefreshAsync(NodeStamp node, ReadDatabase reads, long generation)
     {
         var readAt = clock.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync();
+        var conn = await reads.ConnectionAsync(CancellationToken.None);
         var stamp = await conn.QuerySingleAsync<DatasetStamp>("select version, changed_at from dataset_version");
         lock (_gate)
         {
-            if (generation == _generation) _cached = new Cached(stamp, readAt);
+            if (generation == _generation) node.Cached = new Cached(stamp, readAt);
         }
         return stamp;
     }
@@ -61,8 +79,11 @@ internal sealed class DatasetVersion(NpgsqlDataSource db, IConfiguration config,
         lock (_gate)
         {
             _generation++;
-            _cached = null;
-            _refresh = null;
+            foreach (var node in _nodes.Values)
+            {
+                node.Cached = null;
+                node.Refresh = null;
+            }
         }
     }
 }
@@ -71,12 +92,12 @@ internal sealed class DatasetVersion(NpgsqlDataSource db, IConfiguration config,
 /// Conditional GET for reads that depend on the whole dataset (lists, vocabularies, exports): sets ETag,
 /// Last-Modified and Cache-Control, and answers 304 without running the handler when the client is current.
 /// </summary>
-internal sealed class DatasetConditionalGetFilter(DatasetVersion versions) : IEndpointFilter
+internal sealed class DatasetConditionalGetFilter(DatasetVersion versions, ReadDatabase reads) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var stamp = await versions.GetAsync(http.RequestAborted);
+        var stamp = await versions.GetAsync(reads, http.RequestAborted);
         var headers = http.Response.GetTypedHeaders();
         http.Response.Headers.ETag = stamp.ETag;
         headers.LastModified = stamp.ChangedAt;

@@ -50,7 +50,9 @@ internal sealed class OpenApiExamples(IOptions<JsonOptions> json) : IOpenApiOper
         ["304"] = "Not modified: the `ETag` sent in `If-None-Match` (or the date in `If-Modified-Since`) is still current. No body.",
         ["400"] = "The request is not valid: `detail` says why, `errors` names each offending parameter.",
         ["404"] = "Nothing has this id.",
-        ["503"] = "The database cannot be reached. Nothing was changed; retry after `Retry-After` seconds.",
+        ["429"] = "Over a rate limit (per client address without a key, per API key with one; writes and wrong keys have stricter ones). Retry after `Retry-After` seconds.",
+        ["503"] = "The database cannot be reached, timed out, is read-only or stopped a conflicting write, so nothing was changed (the detail says so when a commit's outcome is unknown). Retry after `Retry-After` seconds.",
+        ["504"] = "The request took longer than the server's request timeout and was stopped; a write was rolled back. Retry after `Retry-After` seconds.",
     };
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
@@ -70,6 +72,7 @@ internal sealed class OpenApiExamples(IOptions<JsonOptions> json) : IOpenApiOper
             }
         }
 
+        DeclareLimits(operation, context);
         foreach (var (status, response) in operation.Responses ?? [])
         {
             if (response is not OpenApiResponse r)
@@ -106,6 +109,41 @@ internal sealed class OpenApiExamples(IOptions<JsonOptions> json) : IOpenApiOper
             }
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Every API operation can answer 429 (the global rate limit) and, unless it streams an export, 504
+    /// (the request timeout): declared here once, with the problem schema the operation uses for its
+    /// other problems. Health probes are exempt from both. 429, 503 and 504 carry Retry-After.
+    /// </summary>
+    private static void DeclareLimits(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        if (operation.Responses is null || operation.Tags?.Any(t => t.Name == "Health") == true)
+        {
+            return;
+        }
+        var problemSchema = operation.Responses.Values.OfType<OpenApiResponse>()
+            .Select(r => r.Content is { } c && c.TryGetValue("application/problem+json", out var m) ? m.Schema : null).FirstOrDefault(s => s is not null);
+        if (problemSchema is not null)
+        {
+            var export = context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutAttribute>()
+                .Any(a => a.PolicyName == Limits.ExportTimeoutPolicy);
+            foreach (var status in export ? ["429"] : new[] { "429", "504" })
+            {
+                operation.Responses.TryAdd(status, new OpenApiResponse
+                {
+                    Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = problemSchema } },
+                });
+            }
+        }
+        foreach (var status in new[] { "429", "503", "504" })
+        {
+            if (operation.Responses.TryGetValue(status, out var response) && response is OpenApiResponse r)
+            {
+                r.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                r.Headers["Retry-After"] = Header("Seconds to wait before trying again.");
+            }
+        }
     }
 
     private static OpenApiHeader Header(string description) =>
@@ -148,7 +186,7 @@ internal sealed class OpenApiExamples(IOptions<JsonOptions> json) : IOpenApiOper
             new EscalationLevel(0, "De-escalation", "Steps that lower tension or open a path to settlement.", "talks, ceasefire or guarantee proposals, prisoner exchanges", 6),
             new EscalationLevel(1, "Rhetoric", "Words that raise tension without changing forces on the ground.", "warnings, accusations, \"red line\" statements", 15)])),
         "Live" => Node(new HealthReport("live", "not checked")),
-        "Ready" => Node(new HealthReport("ready", "up")),
+        "Ready" => Node(new HealthReport("ready", "up", [new NodeReport("db1:5432", "primary", null), new NodeReport("db2:5432", "standby", 0)])),
         _ => null,
     };
 
@@ -161,7 +199,9 @@ internal sealed class OpenApiExamples(IOptions<JsonOptions> json) : IOpenApiOper
             ("400", _) => ("The request is not valid", "'to' (2022-11-01) must not be before 'from' (2022-11-30).", "to"),
             ("404", "GetActor") => ("Actor not found", "There is no actor with id 'no-such-actor'. Ids are slugs such as 'sergey-lavrov'; list them at /v1/actors.", null),
             ("404", _) => ("Event not found", "There is no event with id '1999-01-01-no-such-event'. Ids are slugs such as '2022-11-15-przewodow-missile'; list them at /v1/events.", null),
-            ("503", "Ready") => ("Not ready", "The database does not answer.", null),
+            ("503", "Ready") => ("Not ready", "The database did not answer within 2 s.", null),
+            ("429", _) => ("Too many requests", "The limit is 20 requests a second per client address, 200 at once. Wait 1 s (Retry-After) and try again.", null),
+            ("504", _) => ("Request timed out", "The request took longer than 15 s and was stopped; a write that timed out was rolled back. Try again shortly.", null),
             _ => ("Database unavailable", "The timeline database cannot be reached right now. Nothing was changed; try again shortly.", null),
         };
         var problem = new JsonObject
@@ -170,6 +210,8 @@ internal sealed class OpenApiExamples(IOptions<JsonOptions> json) : IOpenApiOper
             {
                 "400" => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
                 "404" => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                "429" => "https://tools.ietf.org/html/rfc6585#section-4",
+                "504" => "https://tools.ietf.org/html/rfc9110#section-15.6.5",
                 _ => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
             },
             ["title"] = title,

@@ -1,16 +1,29 @@
 using FluentValidation;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
 
 namespace Timeline.Api.Infrastructure;
 
-/// <summary>Runs the FluentValidation validator of a request before its handler and answers 400 with the failures.</summary>
-internal sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
+/// <summary>
+/// Runs the FluentValidation validator of a request before its handler and answers 400 with the failures.
+/// A JSON body is first put in Unicode NFC (<see cref="JsonRules.NormalizeText{T}"/>), so that what is
+/// validated is what is stored.
+/// </summary>
+internal sealed class ValidationFilter<T>(IValidator<T> validator, IOptions<JsonOptions> json) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var argument = context.Arguments.OfType<T>().FirstOrDefault();
-        if (argument is null)
+        var index = context.Arguments.ToList().FindIndex(a => a is T);
+        if (index < 0)
         {
             return await next(context);
+        }
+        var argument = (T)context.Arguments[index]!;
+        if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType == typeof(T))
+        {
+            argument = JsonRules.NormalizeText(argument, json.Value.SerializerOptions);
+            context.Arguments[index] = argument;
         }
         var result = await validator.ValidateAsync(argument, context.HttpContext.RequestAborted);
         if (!result.IsValid)

@@ -17,7 +17,6 @@ internal static class TimelinePageEndpoints
                 ctx.Context.Response.Headers.CacheControl = "no-cache";
                 ctx.Context.Response.Headers["Content-Security-Policy"] =
                     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'";
-                ctx.Context.Response.Headers.XContentTypeOptions = "nosniff";
             },
         });
     }

@@ -59,9 +59,9 @@ internal static class RevisionEndpoints
         """;
 
     internal static async Task<Results<JsonText<RevisionList>, RedirectHttpResult, ProblemHttpResult>> ListRevisions(
-        [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+        [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id, ReadDatabase db, HttpContext http, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         var json = await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(ListSql, new { id }, cancellationToken: ct));
         if (json is not null) return new JsonText<RevisionList>(json);
         return await FormerIds.RedirectAsync(db, http.Request, id, ct) is { } moved ? moved : EventNotFound(id);
@@ -77,14 +77,14 @@ internal static class RevisionEndpoints
     internal static async Task<Results<JsonText<EventRevision>, RedirectHttpResult, ProblemHttpResult>> GetRevision(
         [Description("Event id (slug), e.g. `2022-11-15-przewodow-missile`.")] string id,
         [Description("The version, 1 or more, as listed in the event's revisions.")] int version,
-        NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+        ReadDatabase db, HttpContext http, CancellationToken ct)
     {
         if (version < 1)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid",
                 detail: "'version' starts at 1 (the event as created).");
         }
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         var row = await conn.QuerySingleOrDefaultAsync<(long EventId, string? Json)?>(new CommandDefinition(GetSql, new { id, version }, cancellationToken: ct));
         return row switch
         {

@@ -146,7 +146,7 @@ internal static class EscalationStatsEndpoints
     };
 
     internal static async Task<Results<JsonText<EscalationStats>, ValidationProblem>> GetEscalation(
-        [AsParameters] EventFilter filter, [AsParameters] EscalationStatsQuery query, NpgsqlDataSource db, CancellationToken ct)
+        [AsParameters] EventFilter filter, [AsParameters] EscalationStatsQuery query, ReadDatabase db, CancellationToken ct)
     {
         var unit = query.Bucket ?? EscalationStatsQuery.DefaultBucket;
         var (step, count) = Units[unit];
@@ -163,7 +163,7 @@ internal static class EscalationStatsEndpoints
             .Replace("{unit}", unit, StringComparison.Ordinal)
             .Replace("{step}", step, StringComparison.Ordinal);
 
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         var row = await conn.QuerySingleAsync<(int BucketCount, DateOnly? FromOn, DateOnly? ToOn, string Json)>(
             new CommandDefinition(sql, args, cancellationToken: ct));
 

@@ -1,5 +1,5 @@
 using Dapper;
-using Npgsql;
+using Timeline.Api.Infrastructure;
 
 namespace Timeline.Api.Vocabularies;
 
@@ -7,7 +7,7 @@ namespace Timeline.Api.Vocabularies;
 /// The closed list of kind codes, read once per process: kinds change only through a migration, which
 /// comes with a deployment (and so a restart). Validating `kind` then costs no round trip per request.
 /// </summary>
-internal sealed class KindVocabulary(NpgsqlDataSource db)
+internal sealed class KindVocabulary(DatabaseNodes nodes)
 {
     private const string Sql = "select code from kinds order by code";
 
@@ -19,7 +19,7 @@ internal sealed class KindVocabulary(NpgsqlDataSource db)
         {
             return codes;
         }
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await nodes.Reads.OpenConnectionAsync(ct);
         // Two first requests racing both read the table: harmless, and simpler than a lock.
         return _codes = [.. await conn.QueryAsync<string>(new CommandDefinition(Sql, cancellationToken: ct))];
     }

@@ -38,7 +38,7 @@ internal static class VocabularyEndpoints
         order by t.tag collate "C"
         """;
 
-    internal static async Task<Ok<TagList>> ListTags(NpgsqlDataSource db, CancellationToken ct) =>
+    internal static async Task<Ok<TagList>> ListTags(ReadDatabase db, CancellationToken ct) =>
         TypedResults.Ok(new TagList(await QueryAllAsync<TagCount>(db, TagsSql, ct)));
 
     private const string KindsSql = """
@@ -48,7 +48,7 @@ internal static class VocabularyEndpoints
         order by k.code collate "C"
         """;
 
-    internal static async Task<Ok<KindList>> ListKinds(NpgsqlDataSource db, CancellationToken ct) =>
+    internal static async Task<Ok<KindList>> ListKinds(ReadDatabase db, CancellationToken ct) =>
         TypedResults.Ok(new KindList(await QueryAllAsync<Kind>(db, KindsSql, ct)));
 
     private const string LadderSql = """
@@ -58,13 +58,13 @@ internal static class VocabularyEndpoints
         order by l.level
         """;
 
-    internal static async Task<Ok<EscalationLadder>> GetEscalationLadder(NpgsqlDataSource db, CancellationToken ct) =>
+    internal static async Task<Ok<EscalationLadder>> GetEscalationLadder(ReadDatabase db, CancellationToken ct) =>
         TypedResults.Ok(new EscalationLadder(await QueryAllAsync<EscalationLevel>(db, LadderSql, ct)));
 
     /// <summary>Every row of a small vocabulary query, in one round trip.</summary>
-    private static async Task<T[]> QueryAllAsync<T>(NpgsqlDataSource db, string sql, CancellationToken ct)
+    private static async Task<T[]> QueryAllAsync<T>(ReadDatabase db, string sql, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
+        var conn = await db.ConnectionAsync(ct);
         return [.. await conn.QueryAsync<T>(new CommandDefinition(sql, cancellationToken: ct))];
     }
 }

@@ -18,8 +18,13 @@ public sealed class ContractApp : IAsyncLifetime
 {
     private readonly ServedApp _app = new();
     private readonly OutageApp _outage = new();
+    private readonly StrictApp _limited = new(limits: true);
+    private readonly StrictApp _slow = new(limits: false);
     private Process? _prism;
     private Process? _outagePrism;
+    private Process? _limitedPrism;
+    private Process? _slowPrism;
+    private NpgsqlConnection? _lock;
 
     public string EditorKey { get; private set; } = "";
     public string AdminKey { get; private set; } = "";
@@ -32,6 +37,12 @@ public sealed class ContractApp : IAsyncLifetime
     /// so a 301 is checked here directly (status, Location, and that the document declares it).
     /// </summary>
     public HttpClient DirectClient { get; } = new(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMinutes(2) };
+
+    /// <summary>Prism in front of an instance with tight limits (1 read a second per address, 1 write a minute per key): the 429s.</summary>
+    public HttpClient LimitedClient { get; } = new(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMinutes(2) };
+
+    /// <summary>Prism in front of an instance with a 1 s request timeout, whose tables can be locked: the 504s.</summary>
+    public HttpClient SlowClient { get; } = new(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMinutes(2) };
 
     /// <summary>Prism in front of the API without a database.</summary>
     public HttpClient OutageClient { get; } = new(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMinutes(2) };
@@ -49,6 +60,44 @@ public sealed class ContractApp : IAsyncLifetime
         (_prism, Client.BaseAddress) = await StartPrismAsync(_app.BaseUrl);
         DirectClient.BaseAddress = new Uri(_app.BaseUrl);
         (_outagePrism, OutageClient.BaseAddress) = await StartPrismAsync(_outage.BaseUrl);
+        await ((IAsyncLifetime)_limited).InitializeAsync();
+        (_limitedPrism, LimitedClient.BaseAddress) = await StartPrismAsync(_limited.BaseUrl);
+        await ((IAsyncLifetime)_slow).InitializeAsync();
+        (_slowPrism, SlowClient.BaseAddress) = await StartPrismAsync(_slow.BaseUrl);
+    }
+
+    /// <summary>A new editor or admin key on the limited or the slow instance.</summary>
+    public async Task<string> FreshKeyAsync(bool limited, string role)
+    {
+        await using var db = NpgsqlDataSource.Create((limited ? _limited : _slow).ConnectionString);
+        return (await ApiKeys.CreateAsync(db, "contract-" + Guid.NewGuid().ToString("N")[..12], role, CancellationToken.None)).Key;
+    }
+
+    /// <summary>
+    /// Locks every table of the slow instance but the API keys and the dataset version stamp (ACCESS EXCLUSIVE,
+    /// in a transaction left open), so that every read and write there waits past its request timeout; or lets
+    /// them go again. (The stamp is read for conditional GETs with the instance's lock timeout, not the request's.)
+    /// </summary>
+    public async Task HoldSlowTablesAsync(bool hold)
+    {
+        if (hold && _lock is null)
+        {
+            _lock = new NpgsqlConnection(_slow.ConnectionString);
+            await _lock.OpenAsync();
+            await using var begin = new NpgsqlCommand("""
+                begin;
+                do $$ declare t text; begin
+                  for t in select format('%I.%I', schemaname, tablename) from pg_tables where schemaname = 'public' and tablename not in ('api_keys', 'dataset_version')
+                  loop execute 'lock table ' || t || ' in access exclusive mode'; end loop;
+                end $$;
+                """, _lock);
+            await begin.ExecuteNonQueryAsync();
+        }
+        else if (!hold && _lock is not null)
+        {
+            await _lock.DisposeAsync(); // rolls the transaction back
+            _lock = null;
+        }
     }
 
     private static async Task<(Process, Uri)> StartPrismAsync(string upstream)
@@ -97,7 +146,8 @@ public sealed class ContractApp : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var prism in new[] { _prism, _outagePrism })
+        await HoldSlowTablesAsync(false);
+        foreach (var prism in new[] { _prism, _outagePrism, _limitedPrism, _slowPrism })
         {
             if (prism is { HasExited: false }) prism.Kill(entireProcessTree: true);
             prism?.Dispose();
@@ -105,8 +155,32 @@ public sealed class ContractApp : IAsyncLifetime
         Client.Dispose();
         DirectClient.Dispose();
         OutageClient.Dispose();
+        LimitedClient.Dispose();
+        SlowClient.Dispose();
+        await ((IAsyncLifetime)_limited).DisposeAsync();
+        await ((IAsyncLifetime)_slow).DisposeAsync();
         await ((IAsyncLifetime)_outage).DisposeAsync();
         await ((IAsyncLifetime)_app).DisposeAsync();
+    }
+
+    /// <summary>The API on a database of its own with tight limits, or with a 1 s request timeout.</summary>
+    private sealed class StrictApp(bool limits) : ServedApp
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            if (limits)
+            {
+                builder.UseSetting("Timeline:Limits:ReadsPerSecond", "1");
+                builder.UseSetting("Timeline:Limits:ReadBurst", "1");
+                builder.UseSetting("Timeline:Limits:WritesPerMinute", "1");
+                builder.UseSetting("Timeline:Limits:WriteBurst", "1");
+            }
+            else
+            {
+                builder.UseSetting("Timeline:Limits:RequestTimeoutSeconds", "1");
+            }
+        }
     }
 
     /// <summary>The API on a real port with its database on a closed port: every read and write is a 503.</summary>

@@ -36,12 +36,31 @@ public sealed class ContractTests(ContractApp app, ITestOutputHelper output) : I
         var corpus = Corpus(document).ToList();
         var failures = new List<string>();
         var etags = new Dictionary<string, string>();
+        string? limitedEditor = null, limitedAdmin = null;
         foreach (var entry in corpus)
         {
-            using var request = entry.ToRequest(app, etags);
-            var client = entry.Outage ? app.OutageClient : entry.Status == 301 ? app.DirectClient : app.Client;
-            using var response = await client.SendAsync(request);
-            var body = await response.Content.ReadAsStringAsync();
+            var role = entry.Key == "admin" ? Timeline.Api.Auth.Roles.Admin : Timeline.Api.Auth.Roles.Editor;
+            var key = entry.Key is null ? null : entry.Strict switch
+            {
+                Strictness.Timeout => await app.FreshKeyAsync(limited: false, role),
+                Strictness.Limit => entry.Key == "admin" ? limitedAdmin ??= await app.FreshKeyAsync(limited: true, role) : limitedEditor ??= await app.FreshKeyAsync(limited: true, role),
+                _ => null,
+            };
+            await app.HoldSlowTablesAsync(entry.Strict == Strictness.Timeout);
+            var client = entry.Outage ? app.OutageClient : entry.Strict switch
+            {
+                Strictness.Limit => app.LimitedClient,
+                Strictness.Timeout => app.SlowClient,
+                _ => entry.Status == 301 ? app.DirectClient : app.Client,
+            };
+            // Over a limit: repeat the request until the limit is met (the first may still be allowed).
+            var (response, body) = await SendAsync(client, entry, key, etags);
+            for (var attempt = 1; entry.Strict == Strictness.Limit && (int)response.StatusCode != entry.Status && attempt < 5; attempt++)
+            {
+                response.Dispose();
+                (response, body) = await SendAsync(client, entry, key, etags);
+            }
+            using var _ = response;
             if (response.Headers.ETag is { } etag) etags[entry.Url] = etag.ToString();
 
             var violations = response.Headers.TryGetValues("sl-violations", out var v) ? JsonNode.Parse(v.Single())!.AsArray() : [];
@@ -73,6 +92,13 @@ public sealed class ContractTests(ContractApp app, ITestOutputHelper output) : I
         Assert.True(untried.Count == 0, "Documented but not tried by the corpus: " + string.Join(", ", untried));
         var undocumented = covered.Except(documented).ToList();
         Assert.True(undocumented.Count == 0, "The corpus expects statuses the document does not declare: " + string.Join(", ", undocumented));
+    }
+
+    private async Task<(HttpResponseMessage, string)> SendAsync(HttpClient client, Entry entry, string? key, Dictionary<string, string> etags)
+    {
+        using var request = entry.ToRequest(app, etags, key);
+        var response = await client.SendAsync(request);
+        return (response, await response.Content.ReadAsStringAsync());
     }
 
     private static async Task<IEnumerable<string>> AjvViolationsAsync(string body, string mediaType)
@@ -232,7 +258,36 @@ public sealed class ContractTests(ContractApp app, ITestOutputHelper output) : I
         yield return new("its history", "GET", "/v1/events/{id}/revisions", $"{url}/revisions", 200);
         yield return new("everything, retracted included", "GET", "/v1/timeline", "/v1/timeline?includeRetracted=true", 200) { MediaType = "application/json" };
         yield return new("the change feed after the writes", "GET", "/v1/changes", "/v1/changes?since=2025-01-01T00:00:00Z&limit=100", 200);
+
+        // Limits and timeouts, on the strict instance: every operation that declares them, with the example
+        // values of the document (a read without a key meets the per-address limit; a write, its key's).
+        foreach (var (route, method, operation) in Operations(document))
+        {
+            var responses = operation["responses"]!.AsObject();
+            var target = route.Replace("{id}", route.StartsWith("/v1/actors", StringComparison.Ordinal) ? "karol-nawrocki" : Przewodow, StringComparison.Ordinal)
+                .Replace("{version}", "1", StringComparison.Ordinal);
+            var write = method != "get";
+            var key = route.Contains("actors", StringComparison.Ordinal) || route.EndsWith("retraction", StringComparison.Ordinal) ? "admin" : "editor";
+            var body = write ? ExampleBody(document, route, method) : null;
+            var ifMatch = method == "put" || route.EndsWith("retraction", StringComparison.Ordinal) ? "\"1\"" : null;
+            var idempotency = method == "post" && !route.EndsWith("retraction", StringComparison.Ordinal) ? "contract-limit-" + route : null;
+            if (responses.ContainsKey("429"))
+            {
+                yield return new("over the limit", method.ToUpperInvariant(), route, target, 429)
+                    { Strict = Strictness.Limit, Key = write ? key : null, Body = body, IfMatch = ifMatch, IdempotencyKey = idempotency };
+            }
+            if (responses.ContainsKey("504"))
+            {
+                yield return new("past the request timeout", method.ToUpperInvariant(), route, target, 504)
+                    { Strict = Strictness.Timeout, Key = write ? key : null, Body = body, IfMatch = ifMatch, IdempotencyKey = idempotency is null ? null : idempotency + "-timeout" };
+            }
+        }
     }
+
+    private static IEnumerable<(string Route, string Method, JsonNode Operation)> Operations(JsonNode document) =>
+        from path in document["paths"]!.AsObject()
+        from operation in path.Value!.AsObject()
+        select (path.Key, operation.Key, operation.Value!);
 
     /// <summary>What every write answers: no key, a body too large, not JSON, Accept that cannot be served, an outage.</summary>
     private static IEnumerable<Entry> WriteProblems(string method, string route, string url, JsonNode body)
@@ -260,6 +315,8 @@ public sealed class ContractTests(ContractApp app, ITestOutputHelper output) : I
         return copy;
     }
 
+    private enum Strictness { None, Limit, Timeout }
+
     /// <summary>One request of the corpus and the status it must get.</summary>
     private sealed record Entry(string Name, string Method, string Route, string Url, int Status)
     {
@@ -283,11 +340,14 @@ public sealed class ContractTests(ContractApp app, ITestOutputHelper output) : I
         /// <summary>False for a request that breaks the document on purpose (a bad date, a missing required property).</summary>
         public bool ValidRequest { get; init; } = true;
 
-        public HttpRequestMessage ToRequest(ContractApp app, Dictionary<string, string> etags)
+        /// <summary>Sent to the instance with tight limits, or to the one with a 1 s timeout and its tables locked.</summary>
+        public Strictness Strict { get; init; }
+
+        public HttpRequestMessage ToRequest(ContractApp app, Dictionary<string, string> etags, string? key)
         {
             var request = new HttpRequestMessage(new HttpMethod(Method), Url);
             if (Accept is not null) request.Headers.TryAddWithoutValidation("Accept", Accept);
-            if (Key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key == "admin" ? app.AdminKey : app.EditorKey);
+            if (Key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key ?? (Key == "admin" ? app.AdminKey : app.EditorKey));
             if (IdempotencyKey is not null) request.Headers.Add("Idempotency-Key", IdempotencyKey);
             if (IfMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", IfMatch);
             if (IfNoneMatch) request.Headers.TryAddWithoutValidation("If-None-Match", etags[Url]);

@@ -14,7 +14,7 @@ namespace Timeline.Api.Tests.Editing;
 /// the key command's code, and a few actors and sources of its own (ids starting with "t-", so they
 /// never collide with the curated data set).
 /// </summary>
-public sealed class EditingApp : TimelineApp
+public class EditingApp : TimelineApp
 {
     public string EditorKey { get; private set; } = "";
     public string AdminKey { get; private set; } = "";

@@ -16,6 +16,9 @@ public sealed class EventWriteValidationTests(EditingApp app) : IClassFixture<Ed
         { "id", "\"double--hyphen\"", "id", "hyphens" },
         { "title", "\"   \"", "title", "blank" },
         { "title", "\" padded\"", "title", "spaces" },
+        { "title", "\"\\u200B\\uFEFF\\u2060\"", "title", "blank" },
+        { "title", "\"\\u200BHidden start\"", "title", "invisible" },
+        { "summary", "\"\\u200B \\u2060\"", "summary", "blank" },
         { "title", $"\"{new string('t', 301)}\"", "title", "300" },
         { "title", "\"bell\\u0007\"", "title", "control" },
         { "title", "\"line\\nbreak\"", "title", "control" },
@@ -50,6 +53,13 @@ public sealed class EventWriteValidationTests(EditingApp app) : IClassFixture<Ed
         { "quotes", "[{\"text\":\"x\",\"speaker\":\"t-person-c\",\"language\":\"en\",\"source\":\"not-cited\"}]", "quotes[0]", "event's 'sources'" },
         { "newSources", "[{\"id\":\"t-new\",\"title\":\"x\",\"language\":\"en\",\"url\":\"ftp://example.org/a\"}]", "newSources[0].url", "https://" },
         { "newSources", "[{\"id\":\"t-new\",\"title\":\"x\",\"language\":\"en\",\"url\":\"javascript:alert(1)\"}]", "newSources[0].url", "http://" },
+        { "newSources", "[{\"id\":\"t-new\",\"title\":\"x\",\"language\":\"en\",\"url\":\"http://127.0.0.1/admin\"}]", "newSources[0].url", "public web address" },
+        { "newSources", "[{\"id\":\"t-new\",\"title\":\"x\",\"language\":\"en\",\"url\":\"http://localhost:8080/a\"}]", "newSources[0].url", "public web address" },
+        { "newSources", "[{\"id\":\"t-new\",\"title\":\"x\",\"language\":\"en\",\"url\":\"http://169.254.169.254/latest/meta-data\"}]", "newSources[0].url", "public web address" },
+        { "newSources", "[{\"id\":\"t-new\",\"title\":\"x\",\"language\":\"en\",\"url\":\"https://user:pass@example.org/a\"}]", "newSources[0].url", "password" },
+        { "newSources", "[{\"id\":\"t-new\",\"title\":\"x\",\"language\":\"en\",\"url\":\"http://[::1]/a\"}]", "newSources[0].url", "public web address" },
+        { "newSources", "[{\"id\":\"t-new\",\"title\":\"x\",\"language\":\"en\",\"url\":\"http://192.168.1.10/a\"}]", "newSources[0].url", "public web address" },
+        { "newSources", "[{\"id\":\"t-new\",\"title\":\"x\",\"language\":\"en\",\"url\":\"http://intranet/a\"}]", "newSources[0].url", "public web address" },
         { "sources", "[]", "sources", "at least one source" },
         { "newSources", "[{\"id\":\"t-unlisted\",\"title\":\"x\",\"language\":\"en\"}]", "newSources[0]", "listed in 'sources'" },
     };
@@ -68,6 +78,35 @@ public sealed class EventWriteValidationTests(EditingApp app) : IClassFixture<Ed
         Assert.True(problem.Errors!.ContainsKey(errorKey), $"Expected an error for '{errorKey}', got: {string.Join(", ", problem.Errors.Keys)}");
         Assert.Contains(problem.Errors[errorKey], m => m.Contains(messagePart, StringComparison.Ordinal));
         Assert.Contains(messagePart, problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TextIsStoredInUnicodeNfcHoweverTheAccentsWereTyped()
+    {
+        // "Przewodów" with the ó typed as o + U+0301 (combining acute), as some keyboards and PDFs give it.
+        var body = EditingApp.NewEvent("t-nfc");
+        body["title"] = "Missile lands in Przewodo\u0301w";
+        body["quotes"]![0]!["text"] = "Cafe\u0301 words.";
+        using var client = app.Editor();
+        using (var created = await client.SendAsync(EditingApp.Request(HttpMethod.Post, "/v1/events", body, idempotencyKey: "t-nfc")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            Assert.Equal("Missile lands in Przewodów", (string?)(await EditingApp.JsonAsync(created))["title"]);
+        }
+        Assert.Equal("Missile lands in Przewodów", await app.ScalarAsync<string>("select title from events where slug = 't-nfc'"));
+        Assert.Equal("Café words.", await app.ScalarAsync<string>("select q.text from quotes q join events e on e.id = q.event_id where e.slug = 't-nfc'"));
+        Assert.Equal("Missile lands in Przewodów".Length, (await app.ScalarAsync<string>("select title from events where slug = 't-nfc'")).Length);
+    }
+
+    [Theory]
+    [InlineData("/v1/events?from=9999-12-31", "from")]
+    [InlineData("/v1/events?to=1899-12-31", "to")]
+    [InlineData("/v1/timeline?from=0001-01-01", "from")]
+    public async Task AReadDateOutsideTheYearsEventsCanHaveIsABadRequestNamingIt(string url, string parameter)
+    {
+        var problem = await app.GetProblemAsync(url, HttpStatusCode.BadRequest);
+        Assert.Equal([parameter], problem.Errors!.Keys);
+        Assert.Contains("between 1900-01-01 and 2100-12-31", problem.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

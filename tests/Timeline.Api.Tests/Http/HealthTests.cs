@@ -14,11 +14,13 @@ public sealed class HealthTests(TimelineApp app) : IClassFixture<TimelineApp>
     }
 
     [Fact]
-    public async Task ReadinessSaysTheDatabaseIsUp()
+    public async Task ReadinessSaysTheDatabaseIsUpAndNamesItsOneHost()
     {
         var report = await app.GetJsonAsync<Timeline.Api.Health.HealthReport>("/health/ready");
 
-        Assert.Equal(new Timeline.Api.Health.HealthReport("ready", "up"), report);
+        Assert.Equal(("ready", "up"), (report.Status, report.Database));
+        var port = new Npgsql.NpgsqlConnectionStringBuilder(app.ConnectionString).Port;
+        Assert.Equal([new Timeline.Api.Health.NodeReport($"127.0.0.1:{port}", "primary", null)], report.Nodes!);
     }
 
     [Fact]

@@ -7,50 +7,62 @@ using Timeline.Api.Infrastructure;
 namespace Timeline.Api.Tests.Infrastructure;
 
 /// <summary>
-/// The real PostgreSQL the tests run against. A template database is migrated and loaded with the
+/// A real PostgreSQL the tests run against. A template database is migrated and loaded with the
 /// curated data set once per run; every test class gets a clone of it (CREATE DATABASE … TEMPLATE),
-/// so no test depends on another's rows or order.
+/// so no test depends on another's rows or order. <see cref="Shared"/> is the server most tests use;
+/// <see cref="Replicated"/> the primary of the primary + standby pair the replication tests stop and start.
 /// </summary>
-internal static class TestDatabase
+internal sealed class TestDatabase(string serverConnectionString, string environmentVariable, string cloneStrategy = "wal_log")
 {
     private const string TemplateName = "timeline_test_template";
-    private static readonly SemaphoreSlim CloneLock = new(1, 1);
-    private static readonly Lazy<Task> Template = new(CreateTemplateAsync);
+    private readonly SemaphoreSlim _cloneLock = new(1, 1);
+    private Lazy<Task>? _template;
+
+    /// <summary>The server of most tests (./test.sh: TIMELINE_TEST_POSTGRES).</summary>
+    public static readonly TestDatabase Shared = new(
+        Environment.GetEnvironmentVariable("TIMELINE_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=54330;Username=postgres;Database=postgres",
+        "TIMELINE_TEST_POSTGRES");
+
+    /// <summary>The primary of the replicated pair (./test.sh: TIMELINE_TEST_REPLICA_PRIMARY).</summary>
+    public static readonly TestDatabase Replicated = new(
+        Environment.GetEnvironmentVariable("TIMELINE_TEST_REPLICA_PRIMARY") ?? "Host=127.0.0.1;Port=54430;Username=postgres;Database=postgres",
+        "TIMELINE_TEST_REPLICA_PRIMARY",
+        // The fault tests kill this primary. A wal_log clone's sequences restart, after crash recovery, from
+        // where the clone found them, handing out ids again; file_copy checkpoints, so their next value is logged.
+        cloneStrategy: "file_copy");
 
     /// <summary>A connection string to the server's maintenance database, from ./test.sh.</summary>
-    public static string ServerConnectionString =>
-        Environment.GetEnvironmentVariable("TIMELINE_TEST_POSTGRES")
-        ?? "Host=127.0.0.1;Port=54330;Username=postgres;Database=postgres";
+    public string ServerConnectionString { get; } = serverConnectionString;
 
-    public static string ConnectionStringFor(string database) =>
+    public string ConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = database }.ConnectionString;
 
     /// <summary>Creates a fresh database holding the migrated schema and the curated data set.</summary>
-    public static async Task<string> CreateAsync()
+    public async Task<string> CreateAsync()
     {
-        await Template.Value;
+        await LazyInitializer.EnsureInitialized(ref _template, () => new Lazy<Task>(CreateTemplateAsync)).Value;
         var name = "timeline_test_" + Guid.NewGuid().ToString("N")[..12];
-        await CloneLock.WaitAsync();
+        await _cloneLock.WaitAsync();
         try
         {
             await using var conn = await OpenServerAsync();
-            await conn.ExecuteAsync($"create database {name} template {TemplateName}");
+            await conn.ExecuteAsync($"create database {name} template {TemplateName} strategy {cloneStrategy}");
         }
         finally
         {
-            CloneLock.Release();
+            _cloneLock.Release();
         }
         return name;
     }
 
-    public static async Task DropAsync(string name)
+    public async Task DropAsync(string name)
     {
         NpgsqlConnection.ClearAllPools();
         await using var conn = await OpenServerAsync();
         await conn.ExecuteAsync($"drop database if exists {name} with (force)");
     }
 
-    private static async Task CreateTemplateAsync()
+    private async Task CreateTemplateAsync()
     {
         await using (var conn = await OpenServerAsync())
         {
@@ -71,7 +83,7 @@ internal static class TestDatabase
         }
     }
 
-    private static async Task<NpgsqlConnection> OpenServerAsync()
+    private async Task<NpgsqlConnection> OpenServerAsync()
     {
         var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ServerConnectionString) { Pooling = false }.ConnectionString);
         try
@@ -82,7 +94,7 @@ internal static class TestDatabase
         {
             await conn.DisposeAsync();
             throw new InvalidOperationException(
-                $"The tests need a PostgreSQL server at '{ServerConnectionString}' (TIMELINE_TEST_POSTGRES). Run them with ./test.sh, which starts one.", ex);
+                $"The tests need a PostgreSQL server at '{ServerConnectionString}' ({environmentVariable}). Run them with ./test.sh, which starts one.", ex);
         }
         return conn;
     }

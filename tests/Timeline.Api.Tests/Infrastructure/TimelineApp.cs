@@ -17,7 +17,10 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string DatabaseName => _database ?? throw new InvalidOperationException("Not initialised.");
 
-    public string ConnectionString => TestDatabase.ConnectionStringFor(DatabaseName);
+    public string ConnectionString => DatabaseServer.ConnectionStringFor(DatabaseName);
+
+    /// <summary>The server this app's database lives on.</summary>
+    private protected virtual TestDatabase DatabaseServer => TestDatabase.Shared;
 
     /// <summary>Reads bodies strictly: a property the contract does not declare fails the test.</summary>
     public static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
@@ -25,7 +28,7 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    public virtual async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
+    public virtual async Task InitializeAsync() => _database = await DatabaseServer.CreateAsync();
 
     protected virtual string TestConnectionString => ConnectionString;
 
@@ -34,7 +37,29 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Timeline", TestConnectionString);
         builder.UseSetting("Timeline:LoadCuratedData", "false");
+        // Tests hammer one instance from one address: the limits are tested on their own (LimitsTests).
+        foreach (var (name, value) in Unlimited)
+        {
+            builder.UseSetting(name, value);
+        }
+        builder.UseSetting("Timeline:Shutdown:DrainSeconds", "0");
+        foreach (var (name, value) in Settings)
+        {
+            builder.UseSetting(name, value);
+        }
     }
+
+    /// <summary>Settings a fixture changes for what its tests are about (limits, timeouts).</summary>
+    protected virtual IEnumerable<(string Name, string Value)> Settings => [];
+
+    /// <summary>Limits high enough that no test but those of the limits meets them.</summary>
+    public static readonly (string Name, string Value)[] Unlimited =
+    [
+        ("Timeline:Limits:ReadsPerSecond", "1000000"), ("Timeline:Limits:ReadBurst", "1000000"),
+        ("Timeline:Limits:KeyRequestsPerSecond", "1000000"), ("Timeline:Limits:WritesPerMinute", "1000000"),
+        ("Timeline:Limits:WriteBurst", "1000000"), ("Timeline:Limits:FailedKeysPerMinute", "1000000"),
+        ("Timeline:Limits:ConcurrentExports", "64"),
+    ];
 
     /// <summary>A direct connection to this app's database, to check what a request wrote.</summary>
     public async Task<NpgsqlConnection> OpenDatabaseAsync()
@@ -86,7 +111,7 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
         await DisposeAsync();
         if (_database is not null)
         {
-            await TestDatabase.DropAsync(_database);
+            await DatabaseServer.DropAsync(_database);
         }
     }
 }

@@ -142,8 +142,9 @@ public sealed class EscalationStatsTests(EscalationStatsTests.StatsApp app) : IC
     [InlineData("from=2025-03-01&to=2025-02-01", "to", "must not be before")]
     [InlineData("minLevel=9", "minLevel", "0 to 7")]
     [InlineData("bucket=day&from=2000-01-01&to=2020-12-31", "bucket", "bucket=week or bucket=month")]
-    [InlineData("bucket=week&from=1000-01-01&to=2020-12-31", "bucket", "bucket=month")]
-    [InlineData("from=0001-01-01&to=9999-12-31", "bucket", "narrower window")]
+    [InlineData("bucket=week&from=1900-01-01&to=2020-12-31", "bucket", "bucket=month")]
+    [InlineData("bucket=day&from=1900-01-01&to=2100-12-31", "bucket", "narrower window")]
+    [InlineData("from=0001-01-01&to=9999-12-31", "from", "must be between 1900-01-01 and 2100-12-31")]
     public async Task InvalidRequestReturnsValidationProblem(string query, string parameter, string message)
     {
         using var client = app.CreateClient();
