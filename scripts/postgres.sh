@@ -38,6 +38,8 @@ case "$cmd" in
     case "$name" in
       run) require_free_port "$port" "PostgreSQL for ./run.sh" "TIMELINE_PG_PORT=%s ./run.sh" ;;
       test) require_free_port "$port" "PostgreSQL for ./test.sh" "TIMELINE_TEST_PG_PORT=%s ./test.sh" ;;
+      replica) require_free_port "$port" "the replication tests' primary" "TIMELINE_TEST_REPLICA_PORT=%s ./test.sh" ;;
+      replica-standby) require_free_port "$port" "the replication tests' standby" "TIMELINE_TEST_STANDBY_PORT=%s ./test.sh" ;;
       *) require_free_port "$port" "PostgreSQL" "another port, e.g. %s" ;;
     esac
     mkdir -p "$root"
