@@ -37,6 +37,9 @@ scripts/standby.sh start replica-standby "$standby_port" "$primary_port" --fast 
 unset TIMELINE_PG_SHARED_BUFFERS TIMELINE_PG_OPTIONS
 export TIMELINE_TEST_REPLICA_PRIMARY="Host=127.0.0.1;Port=$primary_port;Username=postgres;Database=postgres"
 export TIMELINE_TEST_REPLICA_STANDBY="Host=127.0.0.1;Port=$standby_port;Username=postgres;Database=postgres"
+# The fault tests (tests/…/Faults) freeze, stop and restart a server of their own (.pg/fault), which
+# they start themselves on this port.
+export TIMELINE_TEST_FAULT_PORT=${TIMELINE_TEST_FAULT_PORT:-$((port + 300))}
 
 log=$(mktemp)
 dotnet test Timeline.sln -c Release "$@" 2>&1 | tee "$log"

@@ -22,7 +22,7 @@ internal static class EventWriteEndpoints
         events.MapPost("/", CreateEvent)
             .WithName("CreateEvent")
             .WithSummary("Create an event (editor)")
-            .WithDescription("Creates an event with its actors and roles, sources, quotes, claims, relations and tags, and its first revision (`created`). `sources` lists the ids of the sources the event cites, in order; a source that does not exist yet is defined in `newSources` and created in the same transaction. Actors must exist (admins add them with POST /v1/actors). Needs an `editor` or `admin` key and an `Idempotency-Key`: a retry with the same key and body returns the first response; the same key with another body is 422, while the first is still running 409. Answers 201 with the event, its `Location` and `ETag`.")
+            .WithDescription("Creates an event with its actors and roles, sources, quotes, claims, relations and tags, and its first revision (`created`). `sources` lists the ids of the sources the event cites, in order; a source that does not exist yet is defined in `newSources` and created in the same transaction. Actors must exist (admins add them with POST /v1/actors). Needs an `editor` or `admin` key and an `Idempotency-Key`: a retry with the same key and body returns the first response; the same key with another body is 422; a retry sent while the first is still running waits for it and returns its response. Answers 201 with the event, its `Location` and `ETag`.")
             .Validate<CreateEventRequest>()
             .Idempotent()
             .AsWrite(Policies.Editor)

@@ -21,14 +21,18 @@ internal sealed class ShutdownOptions
 /// The graceful stop: SIGTERM → readiness 503 at once (<see cref="HealthEndpoints"/> watches
 /// ApplicationStopping) → <see cref="ShutdownOptions.DrainSeconds"/> of serving as usual → Kestrel stops
 /// accepting and waits up to <see cref="ShutdownOptions.TimeoutSeconds"/> for requests in flight.
-/// Hosted services stop in reverse order of registration, so this one, registered after the web
-/// server, holds the server's stop back for the drain.
+/// The host runs every <see cref="IHostedLifecycleService.StoppingAsync"/> before it stops any hosted
+/// service, the web server included, so the drain happens here.
 /// </summary>
-internal sealed class ShutdownDrain(Microsoft.Extensions.Options.IOptions<ShutdownOptions> options, ILogger<ShutdownDrain> log) : IHostedService
+internal sealed class ShutdownDrain(Microsoft.Extensions.Options.IOptions<ShutdownOptions> options, ILogger<ShutdownDrain> log) : IHostedLifecycleService
 {
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var drain = TimeSpan.FromSeconds(options.Value.DrainSeconds);
         if (drain <= TimeSpan.Zero) return;

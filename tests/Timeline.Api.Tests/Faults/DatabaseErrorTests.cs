@@ -85,3 +85,45 @@ public sealed class DatabaseErrorTests(ShortStatementTimeoutApp app) : IClassFix
         Assert.False(again.Headers.Contains("Idempotent-Replayed"));
     }
 }
+
+/// <summary>The editing app with a one-second request timeout and database timeouts far longer.</summary>
+public sealed class ShortRequestTimeoutApp : EditingApp
+{
+    protected override IEnumerable<(string Name, string Value)> Settings =>
+        [("Timeline:Limits:RequestTimeoutSeconds", "1"), ("Timeline:Database:StatementTimeoutSeconds", "30"), ("Timeline:Database:LockTimeoutSeconds", "30")];
+}
+
+/// <summary>A request that outlasts the request timeout is stopped with a 504 problem; a write it stopped was rolled back.</summary>
+public sealed class RequestTimeoutTests(ShortRequestTimeoutApp app) : IClassFixture<ShortRequestTimeoutApp>
+{
+    [Fact]
+    public async Task AReadAndAWriteThatOutlastTheRequestTimeoutAre504_AndTheWriteIsRolledBack()
+    {
+        using var client = app.Editor(); // the app starts (and migrates) before the table is held
+        var body = EditingApp.NewEvent("t-timed-out");
+        await using (var blocker = await app.OpenDatabaseAsync())
+        await using (var tx = await blocker.BeginTransactionAsync())
+        {
+            await blocker.ExecuteAsync("lock table events in access exclusive mode", transaction: tx);
+
+            using (var read = await client.GetAsync("/v1/events/2022-11-15-przewodow-missile"))
+            {
+                var problem = await ProblemAssert.IsProblemAsync(read, HttpStatusCode.GatewayTimeout);
+                Assert.Equal("Request timed out", problem.Title);
+                Assert.Equal("5", read.Headers.GetValues("Retry-After").Single());
+            }
+            using (var write = await client.SendAsync(EditingApp.Request(HttpMethod.Post, "/v1/events", body, idempotencyKey: "t-timed-out")))
+            {
+                var problem = await ProblemAssert.IsProblemAsync(write, HttpStatusCode.GatewayTimeout);
+                Assert.Contains("rolled back", problem.Detail, StringComparison.Ordinal);
+            }
+            await tx.RollbackAsync();
+        }
+        Assert.Equal(0, await app.ScalarAsync<long>("select count(*) from events where slug = 't-timed-out'"));
+        Assert.Equal(0, await app.ScalarAsync<long>("select count(*) from idempotency_records where key = 't-timed-out'"));
+
+        using var retry = await client.SendAsync(EditingApp.Request(HttpMethod.Post, "/v1/events", body, idempotencyKey: "t-timed-out"));
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.False(retry.Headers.Contains("Idempotent-Replayed"));
+    }
+}

@@ -8,13 +8,14 @@ using Timeline.Api.Infrastructure;
 namespace Timeline.Api.Tests.Infrastructure;
 
 /// <summary>
-/// A PostgreSQL server of the fault tests' own (scripts/postgres.sh, under .pg/fault, on the test port
-/// + 100), since freezing, restarting or stopping the shared test server would break every other test
-/// running at the same time. It holds one migrated, curated database, "timeline".
+/// A PostgreSQL server of the fault tests' own (scripts/postgres.sh, under .pg/fault, on
+/// TIMELINE_TEST_FAULT_PORT, which ./test.sh sets to the test port + 300), since freezing, restarting or
+/// stopping the shared test server would break every other test running at the same time. It holds one
+/// migrated, curated database, "timeline".
 /// </summary>
 public static class FaultServer
 {
-    public static int Port { get; } = (int.TryParse(Environment.GetEnvironmentVariable("TIMELINE_TEST_PG_PORT"), out var p) ? p : 54330) + 100;
+    public static int Port { get; } = int.TryParse(Environment.GetEnvironmentVariable("TIMELINE_TEST_FAULT_PORT"), out var p) ? p : 54630;
 
     public static string Repo { get; } = FindRepo();
 
