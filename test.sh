@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Runs every test against a real PostgreSQL (a private server under .pg/test, started here, with
-# fsync off because its data is thrown away) and prints a closing line "N passed, N failed".
+# fsync off because its data is thrown away; port TIMELINE_TEST_PG_PORT, default 54330) and prints a
+# closing line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# The browser tests drive Debian's Chromium (tests/Timeline.Api.Tests/Browser).
-if [ -z "${TIMELINE_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+# The browser tests drive Debian's Chromium (tests/Timeline.Api.Tests/Browser); the README's examples,
+# which the tests run, use curl and jq.
+missing=""
+if [ -z "${TIMELINE_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then missing="chromium"; fi
+for tool in curl jq; do command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"; done
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "Chromium not found: installing the Debian package for the browser tests…" >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2 || echo "Installing chromium failed." >&2
+    echo "Not found:$missing: installing the Debian packages the tests need…" >&2
+    # shellcheck disable=SC2086 # a list of package names
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing) >&2 || echo "Installing$missing failed." >&2
   else
-    echo "Chromium is not installed, so the browser tests will fail: run 'sudo apt-get install -y chromium' (or set TIMELINE_CHROMIUM)." >&2
+    echo "Not installed:$missing; the tests that need them will fail: run 'sudo apt-get install -y$missing' (or set TIMELINE_CHROMIUM)." >&2
   fi
 fi
 

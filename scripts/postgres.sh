@@ -7,6 +7,7 @@
 set -euo pipefail
 cmd=${1:?start|stop}; name=${2:?name}; port=${3:-54329}; fast=${4:-}
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/ports.sh"
 root="$repo/.pg/$name"; data="$root/data"
 
 find_bin() {
@@ -30,6 +31,17 @@ as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@";
 
 case "$cmd" in
   start)
+    # Already running (its port is ours): reuse it. Otherwise the port must be free.
+    if [ -f "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+      exit 0
+    fi
+    case "$name" in
+      run) require_free_port "$port" "PostgreSQL for ./run.sh" "TIMELINE_PG_PORT=%s ./run.sh" ;;
+      test) require_free_port "$port" "PostgreSQL for ./test.sh" "TIMELINE_TEST_PG_PORT=%s ./test.sh" ;;
+      replica) require_free_port "$port" "the replication tests' primary" "TIMELINE_TEST_REPLICA_PORT=%s ./test.sh" ;;
+      replica-standby) require_free_port "$port" "the replication tests' standby" "TIMELINE_TEST_STANDBY_PORT=%s ./test.sh" ;;
+      *) require_free_port "$port" "PostgreSQL" "another port, e.g. %s" ;;
+    esac
     mkdir -p "$root"
     if [ "$(id -u)" = 0 ]; then
       chown postgres:postgres "$root"; chmod 700 "$root"
@@ -40,9 +52,7 @@ case "$cmd" in
       as_owner "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$root/initdb.log" 2>&1 \
         || { cat "$root/initdb.log" >&2; exit 1; }
     fi
-    if as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-      exit 0
-    fi
+
     # shared_buffers: PostgreSQL's 128 MB default holds little of a large data set; 512 MB (what the
     # benchmark's reference servers get too) keeps the hot tables and indexes of 100k events in memory.
     opts="-c listen_addresses=127.0.0.1 -p $port -k $root -c max_connections=200 -c shared_buffers=${TIMELINE_PG_SHARED_BUFFERS:-512MB}"

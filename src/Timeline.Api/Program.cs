@@ -22,6 +22,7 @@ if (KeysCommand.IsKeysCommand(args))
 
 builder.AddTimelineDatabase();                                    // PostgreSQL; session timeouts (Timeline:Database)
 builder.AddTimelineProblemDetails();                              // every 4xx/5xx is problem+json; database failures 503
+builder.AddProblemsWhateverTheAccept();                           // a problem goes out as problem+json whatever Accept says
 builder.AddTimelineAuth();                                        // API keys: Authorization: Bearer tl_…; failed keys throttled
 builder.AddTimelineLimits();                                      // rate limits, request timeouts, export slots (Timeline:Limits)
 builder.AddTimelineCors();                                        // reads from any origin, writes from Timeline:Cors:EditorOrigins only
@@ -30,6 +31,7 @@ builder.Services.ConfigureHttpJsonOptions(JsonRules.Strict);      // request bod
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // binding failures become 400 problems
 builder.AddTimelineOpenApi();
 builder.AddTimelineEditing();
+builder.AcceptRawNonAsciiQueries();                               // raw UTF-8 in a query (curl '…?q=Przewodów') read as percent-encoded
 builder.Services.AddTimelineValidators();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<DatasetVersion>();
@@ -47,6 +49,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseNoSniff();
 app.UseCors();
+app.UseNotAcceptableProblems();                                   // 406 problem when Accept allows none of the route's media types
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseRequestTimeouts();
@@ -57,18 +60,19 @@ app.UseReadRetry();
 app.UseTimelineOpenApi();
 app.MapTimelinePage();
 
-app.MapHealth();
-app.MapEvents();
-app.MapActors();
-app.MapVocabularies();
-app.MapTimeline();
-app.MapEscalationStats();
-app.MapEventWrites();
-app.MapActorWrites();
-app.MapRevisions();
-app.MapChanges();
-app.MapCitations();
-app.MapCuratedData();
+var routes = app.MapGroup("").AnswerHeadLikeGet();               // every GET answers HEAD too
+routes.MapHealth();
+routes.MapEvents();
+routes.MapActors();
+routes.MapVocabularies();
+routes.MapTimeline();
+routes.MapEscalationStats();
+routes.MapEventWrites();
+routes.MapActorWrites();
+routes.MapRevisions();
+routes.MapChanges();
+routes.MapCitations();
+routes.MapCuratedData();
 
 app.Run();
 return 0;

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Dapper;
 using FluentValidation;
@@ -14,17 +15,17 @@ namespace Timeline.Api.Actors;
 
 /// <summary>POST /v1/actors: a new person, state, organisation or alliance.</summary>
 internal sealed record CreateActorRequest(
-    [property: Description("Stable public id (slug), e.g. `sergey-lavrov`. Cannot be changed later.")] string? Id,
-    [property: Description("Name as commonly written in English, at most 200 characters.")] string? Name,
-    [property: Description("`person`, `state`, `organisation` or `alliance`.")] string? Type,
+    [property: Required, Description("Stable public id (slug), e.g. `sergey-lavrov`. Cannot be changed later.")] string? Id,
+    [property: Required, Description("Name as commonly written in English, at most 200 characters.")] string? Name,
+    [property: Required, Description("`person`, `state`, `organisation` or `alliance`.")] string? Type,
     [property: Description("ISO 3166-1 alpha-2 code of the actor's country, e.g. `RU`.")] string? Country,
     [property: Description("Wikidata item id, e.g. `Q39001`.")] string? WikidataQid,
     [property: Description("Who the actor is, at most 2000 characters.")] string? Description) : IIdempotentRequest;
 
 /// <summary>PUT /v1/actors/{id}: the actor's new state (every field replaced, the id stays) and why.</summary>
 internal sealed record ReviseActorRequest(
-    [property: Description("Why the actor is revised, kept in its history (at most 1000 characters).")] string? Reason,
-    string? Name, string? Type, string? Country, string? WikidataQid, string? Description);
+    [property: Required, Description("Why the actor is revised, kept in its history (at most 1000 characters).")] string? Reason,
+    [property: Required] string? Name, [property: Required] string? Type, string? Country, string? WikidataQid, string? Description);
 
 /// <summary>An actor as the write routes return it.</summary>
 internal sealed record WrittenActor(
@@ -77,7 +78,7 @@ internal static class ActorWriteEndpoints
             .Validate<CreateActorRequest>()
             .Idempotent()
             .AsWrite(Policies.Admin)
-            .WithRequestExample(new CreateActorRequest("andrzej-duda", "Andrzej Duda", "person", "PL", null, "President of Poland from 2015 to 2025."));
+            .WithRequestExample(new CreateActorRequest("karol-nawrocki", "Karol Nawrocki", "person", "PL", null, "President of Poland since August 2025."));
 
         actors.MapPut("/{id}", ReviseActor)
             .WithName("ReviseActor")
@@ -90,7 +91,7 @@ internal static class ActorWriteEndpoints
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired)
-            .WithRequestExample(new ReviseActorRequest("Adds the end of his term.", "Andrzej Duda", "person", "PL", null, "President of Poland from 2015 to 2025."));
+            .WithRequestExample(new ReviseActorRequest("Adds his earlier office.", "Karol Nawrocki", "person", "PL", null, "President of Poland since August 2025; before that, head of the Institute of National Remembrance."));
     }
 
     private const string ActorJson = """

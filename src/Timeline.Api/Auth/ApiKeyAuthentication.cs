@@ -134,9 +134,11 @@ internal static class ApiKeyAuthenticationExtensions
             .AddPolicy(Policies.Editor, p => p.RequireAuthenticatedUser().RequireRole(Roles.Editor, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             // Deny by default: a route that declares no policy is open to reads only, so a write route
-            // added later without RequireAuthorization is refused instead of silently public.
+            // added later without RequireAuthorization is refused instead of silently public. Requests that
+            // reach no route (a 404, or routing's 405 for a method the route does not have) run nothing to
+            // protect: they get their 404/405, not a 401.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder()
-                .RequireAssertion(ctx => ctx.Resource is HttpContext http && SafeMethods.Contains(http.Request.Method)
+                .RequireAssertion(ctx => ctx.Resource is HttpContext http && (SafeMethods.Contains(http.Request.Method) || http.GetEndpoint() is not RouteEndpoint)
                     || ctx.User.IsInRole(Roles.Editor) || ctx.User.IsInRole(Roles.Admin))
                 .Build());
     }

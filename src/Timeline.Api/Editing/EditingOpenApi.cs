@@ -61,7 +61,6 @@ internal sealed class EditingOpenApiExamples(IOptions<JsonOptions> json) : IOpen
     {
         ["Idempotency-Key"] = "5f0c6d1e-8a51-4d7b-9a52-2d1b0e7f3c11",
         ["If-Match"] = "\"2\"",
-        ["version"] = 2,
         ["since"] = "2025-01-01T00:00:00Z",
         ["limit"] = 50,
     };
@@ -85,9 +84,15 @@ internal sealed class EditingOpenApiExamples(IOptions<JsonOptions> json) : IOpen
 
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
-            var example = parameter.Name == "id"
-                ? (id.Contains("Actor", StringComparison.Ordinal) ? "andrzej-duda" : EventId)
-                : ParameterExamples.GetValueOrDefault(parameter.Name ?? "");
+            // The history reads show a curated event, so that Swagger UI's first Execute finds one.
+            var read = context.Description.HttpMethod == HttpMethods.Get;
+            var example = (parameter.Name, read) switch
+            {
+                ("id", true) => "2022-11-15-przewodow-missile",
+                ("id", false) => id.Contains("Actor", StringComparison.Ordinal) ? "karol-nawrocki" : EventId,
+                ("version", true) => 1,
+                _ => ParameterExamples.GetValueOrDefault(parameter.Name ?? ""),
+            };
             parameter.Example = example?.DeepClone();
         }
         foreach (var (status, response) in operation.Responses ?? [])
@@ -124,8 +129,8 @@ internal sealed class EditingOpenApiExamples(IOptions<JsonOptions> json) : IOpen
         "CreateEvent" => Node(Event(1, null)),
         "ReviseEvent" => Node(Event(2, null)),
         "RetractEvent" => Node(Event(3, new Retraction(History[2].Reason!, Retracted, "boss"))),
-        "CreateActor" => Node(new WrittenActor("andrzej-duda", "Andrzej Duda", "person", "PL", null, "President of Poland from 2015 to 2025.", 1, Created, Created)),
-        "ReviseActor" => Node(new WrittenActor("andrzej-duda", "Andrzej Duda", "person", "PL", null, "President of Poland from 2015 to 2025.", 2, Created, Revised)),
+        "CreateActor" => Node(new WrittenActor("karol-nawrocki", "Karol Nawrocki", "person", "PL", null, "President of Poland since August 2025.", 1, Created, Created)),
+        "ReviseActor" => Node(new WrittenActor("karol-nawrocki", "Karol Nawrocki", "person", "PL", null, "President of Poland since August 2025; before that, head of the Institute of National Remembrance.", 2, Created, Revised)),
         "ListEventRevisions" => Node(new RevisionList(EventId, [.. History.Select(h =>
             new RevisionSummary(h.Version, h.Action, h.At, h.By, h.Reason, $"/v1/events/{EventId}/revisions/{h.Version}"))])),
         "GetEventRevision" => Node(new EventRevision(EventId, 2, "revised", Revised, "alice", History[1].Reason, Event(2, null))),
@@ -150,9 +155,9 @@ internal sealed class EditingOpenApiExamples(IOptions<JsonOptions> json) : IOpen
             ("404", "GetEventRevision") => ("Revision not found", $"The event '{EventId}' has no version 9; its revisions are listed at /v1/events/{EventId}/revisions.", null),
             ("404", _) => ("Event not found", "There is no event with id '1999-01-01-no-such-event'; list them at /v1/events.", null),
             ("409", "ReviseEvent") => ("Event is retracted", $"'{EventId}' was retracted; a retraction is final. Create a new event if the story needs telling again.", null),
-            ("409", _) when actor => ("Actor id taken", "An actor with id 'andrzej-duda' exists already. Choose another id, or revise it with PUT /v1/actors/andrzej-duda.", null),
+            ("409", _) when actor => ("Actor id taken", "An actor with id 'karol-nawrocki' exists already. Choose another id, or revise it with PUT /v1/actors/karol-nawrocki.", null),
             ("409", _) => ("Event id taken", $"An event with id '{EventId}' exists already. Choose another id, or revise that event with PUT /v1/events/{EventId}.", null),
-            ("412", _) => ("The resource changed since you read it", $"'{(actor ? "andrzej-duda" : EventId)}' is at version 3 (ETag \"3\"), not the version in If-Match. GET it again, re-apply your change to the current version and send that ETag.", null),
+            ("412", _) => ("The resource changed since you read it", $"'{(actor ? "karol-nawrocki" : EventId)}' is at version 3 (ETag \"3\"), not the version in If-Match. GET it again, re-apply your change to the current version and send that ETag.", null),
             ("413", _) => ("Request body too large", "A write's body may be at most 64 KB. Split large material over several events or sources.", null),
             ("415", _) => ("Unsupported media type", "Send the body as JSON with 'Content-Type: application/json' (got 'text/plain').", null),
             ("422", "CreateEvent") => ("Unknown actor", "No actor with id 'no-such-actor' exists; see /v1/actors (admins add actors with POST /v1/actors).", null),
@@ -180,7 +185,7 @@ internal sealed class EditingOpenApiExamples(IOptions<JsonOptions> json) : IOpen
             ["title"] = title,
             ["status"] = code,
             ["detail"] = detail,
-            ["instance"] = "/" + (path ?? "").Replace("{id}", actor ? "andrzej-duda" : EventId, StringComparison.Ordinal).Replace("{version}", "9", StringComparison.Ordinal),
+            ["instance"] = "/" + (path ?? "").Replace("{id}", actor ? "karol-nawrocki" : EventId, StringComparison.Ordinal).Replace("{version}", "9", StringComparison.Ordinal),
         };
         if (field is not null)
         {

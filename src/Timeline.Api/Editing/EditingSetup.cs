@@ -115,23 +115,26 @@ internal static class WriteRouteExtensions
 {
     /// <summary>
     /// The conventions of every write route: the policy, a 64 KB body limit, and the problems any write
-    /// can answer (400 bad JSON, 401, 403, 413, 415, 429 over the write limit, 503 database
-    /// failure, 504 timed out) and the read-after header declared in OpenAPI; the editors' CORS policy; the per-key write rate.
+    /// can answer (400 bad JSON, 401, 413, 415, 429 over the write limit, 503 database failure, 504 timed out)
+    /// and the read-after header declared in OpenAPI; 403 only where an editor's key is not enough (every key
+    /// is an editor's or an admin's); the editors' CORS policy; the per-key write rate.
     /// </summary>
-    public static RouteHandlerBuilder AsWrite(this RouteHandlerBuilder builder, string policy) =>
+    public static RouteHandlerBuilder AsWrite(this RouteHandlerBuilder builder, string policy)
+    {
         builder.RequireAuthorization(policy)
             .RequireCors(Cors.EditorsPolicy)
             .WithWriteRateLimit()
             .WithMetadata(new BodyLimit(EditingSetup.MaxBodyBytes))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout)
             .AddOpenApiOperationTransformer(Infrastructure.ReadYourWrites.DescribeHeader);
+        return policy == Policies.Admin ? builder.ProducesProblem(StatusCodes.Status403Forbidden) : builder;
+    }
 
     /// <summary>An example body for Swagger UI and the OpenAPI document.</summary>
     public static RouteHandlerBuilder WithRequestExample(this RouteHandlerBuilder builder, object example) =>

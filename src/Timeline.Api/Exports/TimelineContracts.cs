@@ -55,6 +55,8 @@ internal sealed record TimelineJsEvent(
 /// <summary>The `timelinejs` export, in Knight Lab's TimelineJS JSON format (https://timeline.knightlab.com/docs/json-format.html).</summary>
 internal sealed record TimelineJsDocument(TimelineJsTitle Title, TimelineJsEvent[] Events, string Scale);
 
+// The GeoJSON records are read by the tests; the OpenAPI schema of the format is written out in TimelineOpenApi.
+
 /// <summary>A GeoJSON point, [longitude, latitude] as RFC 7946 orders them.</summary>
 internal sealed record GeoJsonPoint(string Type, double[] Coordinates);
 

@@ -61,9 +61,6 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
             $"set local jit = off; set local enable_sort = off; set local statement_timeout = '{limits.ExportMaxSeconds + 5}s'; select version from dataset_version",
             transaction: tx, cancellationToken: ct));
 
-        await using var cmd = args.ToCommand(sql, conn, tx);
-        await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
-
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = format.ContentType;
@@ -71,6 +68,13 @@ internal sealed class TimelineExport(EventFilter filter, ExportFormat format, Ti
         {
             FileName = FileName(filter, format),
         }.ToString();
+        if (HttpMethods.IsHead(http.Request.Method))
+        {
+            return; // the headers are the answer: no rows to read for a body nobody receives
+        }
+
+        await using var cmd = args.ToCommand(sql, conn, tx);
+        await using var reader = await cmd.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
 
         var header = new ExportHeader(Title, clock.GetUtcNow(), TimelineFilters.Of(filter), version,
             $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}");

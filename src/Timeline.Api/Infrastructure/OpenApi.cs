@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace Timeline.Api.Infrastructure;
@@ -7,9 +9,11 @@ internal static class OpenApi
 {
     public static void AddTimelineOpenApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi(o => o.AddOperationTransformer<OpenApiExamples>().AddSchemaTransformer((schema, context, _) =>
+        builder.Services.AddOpenApi(o => o.AddOperationTransformer<OpenApiExamples>().AddOperationTransformer(NotAcceptable.Document).AddSchemaTransformer(OpenApiSchemaRules.Apply).AddSchemaTransformer((schema, context, _) =>
         {
-            // RFC 9457 allows extension members; ours is traceId (and `database` on /health/ready).
+            // RFC 9457 allows extension members; ours is traceId (and `database` on /health/ready). Every problem
+            // we send has a title, its status, the path it answers (instance) and a traceId; `type` and `detail`
+            // are there when known, and never null.
             if (context.JsonTypeInfo.Type.IsAssignableTo(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)))
             {
                 schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
@@ -18,12 +22,21 @@ internal static class OpenApi
                     Type = JsonSchemaType.String,
                     Description = "Identifies the request in the server's logs; quote it when reporting a problem.",
                 });
+                foreach (var property in schema.Properties.Values.OfType<OpenApiSchema>())
+                {
+                    property.Type &= ~JsonSchemaType.Null;
+                }
+                schema.Required = new HashSet<string> { "title", "status", "instance", "traceId" };
                 schema.AdditionalPropertiesAllowed = true;
                 schema.AdditionalProperties = new OpenApiSchema();
             }
             return Task.CompletedTask;
-        }).AddDocumentTransformer((document, _, _) =>
+        }).AddDocumentTransformer(QueryExamplesDoNotPrefill).AddDocumentTransformer(OpenApiSchemaRules.RequiredRequestPropertiesAreNotNull).AddDocumentTransformer((document, _, _) =>
         {
+            foreach (var path in document.Paths.Values)
+            {
+                path.Operations?.Remove(HttpMethod.Head); // every GET answers HEAD (HeadRequests); listing them would repeat each GET
+            }
             foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
             {
                 tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name ?? "");
@@ -34,11 +47,35 @@ internal static class OpenApi
             {
                 Title = "Timeline API",
                 Version = "v1",
-                Description = "A curated timeline of escalation events around the war in Ukraine and the Russia–NATO confrontation: incidents, weapons decisions, doctrine changes, diplomacy and official warnings, each with its sources, exact quotes, disputed claims and correction history. Reads are public. Errors are RFC 9457 problem details.",
+                Description = "A curated timeline of escalation events around the war in Ukraine and the Russia–NATO confrontation: incidents, weapons decisions, doctrine changes, diplomacy and official warnings, each with its sources, exact quotes, disputed claims and correction history. Reads are public. Errors are RFC 9457 problem details. Every GET also answers HEAD (the same status and headers, no body); a method a path does not have is a 405 with `Allow`; an Accept header that allows none of an operation's media types is a 406.",
                 License = new OpenApiLicense { Name = "Data: curated from public reporting; see each event's sources" },
             };
             return Task.CompletedTask;
         }));
+    }
+
+    /// <summary>
+    /// Swagger UI fills every input from the parameter's `example` (or `examples`), so with examples on the
+    /// filters the first Execute would ask for one narrow page. A query parameter's examples go into its
+    /// schema (`examples`, JSON Schema 2020-12), which Swagger UI does not use as a value, and into its description,
+    /// where Swagger UI shows it; the defaults still apply. Path and header examples stay: an id or an
+    /// Idempotency-Key is needed to execute.
+    /// </summary>
+    private static Task QueryExamplesDoNotPrefill(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
+    {
+        var parameters = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? [])
+            .SelectMany(o => o.Parameters ?? []).OfType<OpenApiParameter>();
+        foreach (var parameter in parameters.Where(p => p.In == ParameterLocation.Query && p.Example is not null))
+        {
+            if (parameter.Schema is OpenApiSchema schema)
+            {
+                schema.Examples = [parameter.Example!];
+            }
+            var shown = parameter.Example is JsonArray values ? string.Join(",", values) : parameter.Example!.ToString();
+            parameter.Description = $"{parameter.Description} Example: `{shown}`.";
+            parameter.Example = null;
+        }
+        return Task.CompletedTask;
     }
 
     private static readonly Dictionary<string, string> TagDescriptions = new()
@@ -55,7 +92,7 @@ internal static class OpenApi
 
     public static void UseTimelineOpenApi(this WebApplication app)
     {
-        app.MapOpenApi().ExcludeFromDescription();
+        app.MapOpenApi().ExcludeFromDescription().AnswerHeadLikeGet();
         app.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "swagger";

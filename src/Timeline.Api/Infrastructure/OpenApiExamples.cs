@@ -157,20 +157,23 @@ internal sealed class OpenApiExamples(IOptions<JsonOptions> json) : IOpenApiOper
         "2022-11-15-przewodow-missile", "Missile falls on Przewodów, Poland",
         "A missile falls on the Polish village of Przewodów near the Ukrainian border and kills two people. Poland and NATO conclude it was most likely a Ukrainian air-defence missile.",
         "incident", new EventDate(new DateOnly(2022, 11, 15), null, "day", false, null),
-        new EventLocation("Przewodów", "PL", null, null), ["air-defence", "missile", "poland"],
+        new EventLocation("Przewodów", "PL", 50.47, 23.93), ["air-defence", "missile", "poland"],
         new EventEscalation(5, "Spill-over with casualties", "Two people killed on NATO territory."),
         "published", null, null, 1, Loaded, Loaded);
+
+    /// <summary>Przewodów in full, as GET /v1/events/{id} gives it; the exports' examples show it too.</summary>
+    internal static readonly EventDetail PrzewodowDetail = new EventDetail(Przewodow.Id, Przewodow.Title, Przewodow.Summary, Przewodow.Kind, Przewodow.Date,
+        Przewodow.Location, Przewodow.Tags, Przewodow.Escalation, Przewodow.Status, null, null, 1, Loaded, Loaded,
+        [new EventActor("poland", "Poland", "state", "PL", "affected"), new EventActor("sergey-lavrov", "Sergey Lavrov", "person", "RU", "speaker")],
+        [], [],
+        [new EventClaim("The missile was most likely a Ukrainian air-defence missile.", "confirmed", [new ActorRef("poland", "Poland")], []),
+         new EventClaim("The incident was a provocation.", "disputed", [new ActorRef("sergey-lavrov", "Sergey Lavrov")], [])],
+        []);
 
     private JsonNode? OkExample(string? operationId) => operationId switch
     {
         "ListEvents" => Node(new EventPage([Przewodow], new Cursor(false, Przewodow.Date.Start, 42).Encode())),
-        "GetEvent" => Node(new EventDetail(Przewodow.Id, Przewodow.Title, Przewodow.Summary, Przewodow.Kind, Przewodow.Date,
-            Przewodow.Location, Przewodow.Tags, Przewodow.Escalation, Przewodow.Status, null, null, 1, Loaded, Loaded,
-            [new EventActor("poland", "Poland", "state", "PL", "affected"), new EventActor("sergey-lavrov", "Sergey Lavrov", "person", "RU", "speaker")],
-            [], [],
-            [new EventClaim("The missile was most likely a Ukrainian air-defence missile.", "confirmed", [new ActorRef("poland", "Poland")], []),
-             new EventClaim("The incident was a provocation.", "disputed", [new ActorRef("sergey-lavrov", "Sergey Lavrov")], [])],
-            [])),
+        "GetEvent" => Node(PrzewodowDetail),
         "ListActors" => Node(new ActorList([new Actor("sergey-lavrov", "Sergey Lavrov", "person", "RU", null, "Foreign minister of Russia.", 12)])),
         "GetActor" => Node(new ActorDetail("sergey-lavrov", "Sergey Lavrov", "person", "RU", null, "Foreign minister of Russia.", 12,
             [new ActorEvent(Przewodow.Id, Przewodow.Title, Przewodow.Kind, Przewodow.Date, 5, ["speaker"])],

@@ -1,17 +1,14 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Timeline.Api.Tests.Infrastructure;
 
 namespace Timeline.Api.Tests.Browser;
 
 /// <summary>
-/// The API on a real port (Kestrel, not the in-memory test server, so a browser can reach it) with its
-/// own database, and a headless Chromium driven by Playwright. Chromium is Debian's (/usr/bin/chromium,
-/// or TIMELINE_CHROMIUM); ./test.sh installs it when it is missing. One per test class.
+/// The API on a real port (<see cref="ServedApp"/>, so a browser can reach it) with its own database, and a
+/// headless Chromium driven by Playwright. Chromium is Debian's (/usr/bin/chromium, or TIMELINE_CHROMIUM);
+/// ./test.sh installs it when it is missing. One per test class.
 /// </summary>
-public sealed class BrowserApp : TimelineApp
+public sealed class BrowserApp : ServedApp
 {
     private static readonly string[] ChromiumArgs =
     [
@@ -22,12 +19,8 @@ public sealed class BrowserApp : TimelineApp
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;
-    private string? _baseUrl;
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("Not initialised.");
-
-    /// <summary>http://127.0.0.1:{port}, without a trailing slash.</summary>
-    public string BaseUrl => _baseUrl ?? throw new InvalidOperationException("Not initialised.");
 
     /// <summary>Where screenshots and measurements go: bin/{configuration}/net10.0/artifacts under the test project.</summary>
     public static string ArtifactsFolder { get; } = Directory.CreateDirectory(
@@ -44,11 +37,6 @@ public sealed class BrowserApp : TimelineApp
                 "or 'sudo apt-get install -y chromium', or set TIMELINE_CHROMIUM to a Chromium binary.");
         }
         await base.InitializeAsync();
-        UseKestrel(0);
-        StartServer();
-        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _baseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal))
-            .GetLeftPart(UriPartial.Authority);
 
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

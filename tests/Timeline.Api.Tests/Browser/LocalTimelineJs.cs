@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Microsoft.Playwright;
+using Timeline.Api.Tests.Infrastructure;
 
 namespace Timeline.Api.Tests.Browser;
 
@@ -12,45 +12,10 @@ internal static class LocalTimelineJs
 {
     public const string Prefix = "/__timelinejs/";
 
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
+    private static string DistFolder => Path.Combine(NodePackage.TimelineJs.Folder, "node_modules", "@knight-lab", "timelinejs", "dist");
 
-    /// <summary>tests/Timeline.Api.Tests/Browser/timelinejs (package.json and package-lock.json are committed).</summary>
-    private static string PackageFolder { get; } = FindPackageFolder();
-
-    private static string DistFolder => Path.Combine(PackageFolder, "node_modules", "@knight-lab", "timelinejs", "dist");
-
-    /// <summary>Runs `npm ci` in the package folder when TimelineJS is not there yet.</summary>
-    public static async Task EnsureInstalledAsync()
-    {
-        await InstallLock.WaitAsync();
-        try
-        {
-            if (File.Exists(Path.Combine(DistFolder, "js", "timeline.js"))) return;
-            var npm = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-                .Append("/usr/bin").Append("/usr/local/bin").Select(dir => Path.Combine(dir, "npm")).FirstOrDefault(File.Exists)
-                ?? throw new InvalidOperationException("npm is not on PATH: the TimelineJS browser test installs TimelineJS with 'npm ci' in " + PackageFolder);
-            var start = new ProcessStartInfo(npm)
-            {
-                WorkingDirectory = PackageFolder,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                ArgumentList = { "ci", "--no-audit", "--no-fund", "--ignore-scripts" },
-            };
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(5)); // a hung download, not a speed check
-            await process.WaitForExitAsync(guard.Token);
-            if (process.ExitCode != 0 || !File.Exists(Path.Combine(DistFolder, "js", "timeline.js")))
-            {
-                throw new InvalidOperationException($"'npm ci' in {PackageFolder} failed (exit {process.ExitCode}):\n{await stdout}\n{await stderr}");
-            }
-        }
-        finally
-        {
-            InstallLock.Release();
-        }
-    }
+    /// <summary>Runs `npm ci` in Browser/timelinejs when TimelineJS is not there yet.</summary>
+    public static Task EnsureInstalledAsync() => NodePackage.TimelineJs.EnsureInstalledAsync();
 
     /// <summary>
     /// A page like TimelineJS's own embed: the timeline fills the window and reads the export by URL, with
@@ -126,14 +91,4 @@ internal static class LocalTimelineJs
         ".eot" => "application/vnd.ms-fontobject",
         _ => "application/octet-stream",
     };
-
-    private static string FindPackageFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var folder = Path.Combine(dir.FullName, "tests", "Timeline.Api.Tests", "Browser", "timelinejs");
-            if (File.Exists(Path.Combine(folder, "package.json"))) return folder;
-        }
-        throw new InvalidOperationException("tests/Timeline.Api.Tests/Browser/timelinejs/package.json not found above " + AppContext.BaseDirectory);
-    }
 }

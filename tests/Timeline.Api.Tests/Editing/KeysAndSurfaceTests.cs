@@ -79,8 +79,8 @@ public sealed class KeysAndSurfaceTests(EditingApp app) : IClassFixture<EditingA
 
         (string Path, string Method, string[] Statuses)[] writes =
         [
-            ("/v1/events", "post", ["201", "400", "401", "403", "409", "413", "415", "422"]),
-            ("/v1/events/{id}", "put", ["200", "400", "401", "403", "404", "409", "412", "413", "415", "422", "428"]),
+            ("/v1/events", "post", ["201", "400", "401", "409", "413", "415", "422"]),
+            ("/v1/events/{id}", "put", ["200", "400", "401", "404", "409", "412", "413", "415", "422", "428"]),
             ("/v1/events/{id}/retraction", "post", ["200", "400", "401", "403", "404", "412", "413", "415", "428"]),
             ("/v1/actors", "post", ["201", "400", "401", "403", "409", "413", "415", "422"]),
             ("/v1/actors/{id}", "put", ["200", "400", "401", "403", "404", "412", "413", "415", "428"]),
@@ -113,7 +113,9 @@ public sealed class KeysAndSurfaceTests(EditingApp app) : IClassFixture<EditingA
         foreach (var op in operations)
         {
             var name = (string?)op["operationId"];
-            Assert.All(op["parameters"]?.AsArray() ?? [], p => Assert.True(p!["example"] is not null && p["description"] is not null, $"{name} {p!["name"]}"));
+            // A query parameter's example sits in its schema, where Swagger UI shows it without filling it in.
+            Assert.All(op["parameters"]?.AsArray() ?? [], p => Assert.True(
+                ((string?)p!["in"] == "query" ? p["schema"]?["examples"]?[0] : p["example"]) is not null && p["description"] is not null, $"{name} {p!["name"]}"));
             var responses = op["responses"]!.AsObject();
             Assert.NotNull((responses["200"] ?? responses["201"])!["content"]!["application/json"]!["example"]);
             Assert.True(responses.ContainsKey("503"), $"{name} declares no 503");

@@ -93,10 +93,21 @@ public sealed class WriteAuthorizationTests(EditingApp app) : IClassFixture<Edit
     }
 
     [Fact]
-    public async Task AWriteToAnUnknownRouteIsDeniedByDefault()
+    public async Task AWriteToAPathWithNoRouteIsNotFoundRatherThanUnauthorized()
     {
         using var response = await app.Anonymous().PostAsync("/v1/something-new", new StringContent("{}"));
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
+        Assert.Equal("/v1/something-new", problem.Instance);
+    }
+
+    [Fact]
+    public async Task AMethodARouteDoesNotHaveIsA405WithAllowBeforeAnyKeyIsAskedFor()
+    {
+        using var response = await app.Anonymous().DeleteAsync("/v1/events");
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed);
+        Assert.Equal("Method Not Allowed", problem.Title);
+        Assert.Equal(["GET", "HEAD", "POST"], response.Content.Headers.Allow.Order());
+        Assert.False(response.Headers.Contains("WWW-Authenticate"));
     }
 
     [Fact]
