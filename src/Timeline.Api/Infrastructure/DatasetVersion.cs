@@ -54,18 +54,20 @@ internal sealed class DatasetVersion(IConfiguration config, TimeProvider clock)
             }
             else
             {
-                refresh = node.Refresh = RefreshAsync(node, reads, _generation);
+                refresh = node.Refresh = RefreshAsync(node, reads, _generation, ct);
             }
         }
         return await refresh;
     }
 
-    // On the request's connection, which the request awaits before it uses the connection again.
-    private async Task<DatasetStamp> RefreshAsync(NodeStamp node, ReadDatabase reads, long generation)
+    // On the request's connection, which the request awaits before it uses the connection again. The
+    // request's token (its timeout) cancels the query, so a request cannot outlive its timeout here; a
+    // request that joined it meanwhile is then answered as on any timed-out query (503, Retry-After).
+    private async Task<DatasetStamp> RefreshAsync(NodeStamp node, ReadDatabase reads, long generation, CancellationToken ct)
     {
         var readAt = clock.GetUtcNow();
-        var conn = await reads.ConnectionAsync(CancellationToken.None);
-        var stamp = await conn.QuerySingleAsync<DatasetStamp>("select version, changed_at from dataset_version");
+        var conn = await reads.ConnectionAsync(ct);
+        var stamp = await conn.QuerySingleAsync<DatasetStamp>(new CommandDefinition("select version, changed_at from dataset_version", cancellationToken: ct));
         lock (_gate)
         {
             if (generation == _generation) node.Cached = new Cached(stamp, readAt);

@@ -127,3 +127,24 @@ public sealed class RequestTimeoutTests(ShortRequestTimeoutApp app) : IClassFixt
         Assert.False(retry.Headers.Contains("Idempotent-Replayed"));
     }
 }
+
+/// <summary>Lists read the dataset stamp first: with its table held, the request timeout still answers.</summary>
+public sealed class DatasetStampTimeoutTests(ShortRequestTimeoutApp app) : IClassFixture<ShortRequestTimeoutApp>
+{
+    [Theory]
+    [InlineData("/v1/events")]
+    [InlineData("/v1/kinds")]
+    public async Task AListWhoseDatasetStampIsLockedAnswers504AtTheRequestTimeout(string url)
+    {
+        using var client = app.CreateClient(); // the app starts (and migrates) before the table is held
+        await using var blocker = await app.OpenDatabaseAsync();
+        await using var tx = await blocker.BeginTransactionAsync();
+        await blocker.ExecuteAsync("lock table dataset_version in access exclusive mode", transaction: tx);
+        await Task.Delay(1100); // past the stamp's one-second cache
+
+        using var response = await client.GetAsync(url);
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.GatewayTimeout);
+        Assert.Equal("Request timed out", problem.Title);
+        await tx.RollbackAsync();
+    }
+}
