@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Npgsql;
 using Timeline.Api.Auth;
@@ -102,7 +100,7 @@ public sealed class ContractApp : IAsyncLifetime
 
     private static async Task<(Process, Uri)> StartPrismAsync(string upstream)
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var start = new ProcessStartInfo(NodePackage.OpenApiTools.Bin("prism"))
         {
             WorkingDirectory = Repo.Root,
@@ -133,15 +131,6 @@ public sealed class ContractApp : IAsyncLifetime
         }
         prism.Kill(entireProcessTree: true);
         throw new InvalidOperationException("prism proxy did not start listening.");
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public async Task DisposeAsync()

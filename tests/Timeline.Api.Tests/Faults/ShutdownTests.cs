@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Timeline.Api.Tests.Infrastructure;
@@ -29,7 +28,7 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task OnSigtermReadinessSays503AtOnce_RequestsAreServedThroughTheDrain_AndAnExportInFlightFinishes()
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Timeline.Api.dll"));
         start.Environment["ConnectionStrings__Timeline"] = TestDatabase.Shared.ConnectionStringFor(_database);
@@ -127,12 +126,4 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
         throw new TimeoutException("The API never became ready.");
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -17,9 +16,7 @@ public static class FaultServer
 {
     public static int Port { get; } = int.TryParse(Environment.GetEnvironmentVariable("TIMELINE_TEST_FAULT_PORT"), out var p) ? p : 54630;
 
-    public static string Repo { get; } = FindRepo();
-
-    public static string ConnectionString { get; } = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=timeline;Timeout=3";
+        public static string ConnectionString { get; } = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=timeline;Timeout=3";
 
     public static async Task StartAsync()
     {
@@ -51,7 +48,7 @@ public static class FaultServer
 
     private static async Task SignalAllAsync(string signal)
     {
-        var pidFile = Path.Combine(Repo, ".pg", "fault", "data", "postmaster.pid");
+        var pidFile = Path.Combine(Repo.Root, ".pg", "fault", "data", "postmaster.pid");
         var postmaster = (await File.ReadAllLinesAsync(pidFile))[0].Trim();
         // Children first when stopping (so none is woken by a parent still running), parent first when continuing.
         if (signal == "STOP")
@@ -66,29 +63,15 @@ public static class FaultServer
         }
     }
 
-    private static Task ScriptAsync(params string[] args) => RunAsync(Path.Combine(Repo, "scripts", "postgres.sh"), args);
+    private static Task ScriptAsync(params string[] args) => RunAsync(Path.Combine(Repo.Root, "scripts", "postgres.sh"), args);
 
     internal static async Task RunAsync(string file, params string[] args)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (exit, stdout, stderr) = await Tool.RunAsync(file, Repo.Root, args);
         // pkill answers 1 when there was no process to signal: not an error here.
-        if (process.ExitCode != 0 && !(file == "pkill" && process.ExitCode == 1))
+        if (exit != 0 && !(file == "pkill" && exit == 1))
         {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}{await stdout}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {exit}: {stderr}{stdout}");
         }
-    }
-
-    private static string FindRepo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Timeline.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("Timeline.sln not found above " + AppContext.BaseDirectory);
     }
 }

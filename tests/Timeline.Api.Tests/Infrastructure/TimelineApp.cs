@@ -122,7 +122,7 @@ public class TimelineApp : WebApplicationFactory<Program>, IAsyncLifetime
 /// </summary>
 public sealed class UnreachableDatabaseApp : TimelineApp
 {
-    private static readonly int ClosedPort = FindClosedPort();
+    private static readonly int ClosedPort = Ports.Free();
 
     public override Task InitializeAsync() => Task.CompletedTask;
 
@@ -133,15 +133,5 @@ public sealed class UnreachableDatabaseApp : TimelineApp
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Timeline:MigrateOnStart", "false");
-    }
-
-    private static int FindClosedPort()
-    {
-        // A port the OS just handed out and that nothing listens on any more.
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
