@@ -30,7 +30,7 @@ internal static class EventRenderer
     private static readonly JsonTypeInfo<EventSummary> SummaryType = (JsonTypeInfo<EventSummary>)Options.GetTypeInfo(typeof(EventSummary));
     private static readonly JsonTypeInfo<EventDetail> DetailType = (JsonTypeInfo<EventDetail>)Options.GetTypeInfo(typeof(EventDetail));
 
-    /// <summary>An event's stored document read back, for the formats that rearrange it (CSV, iCalendar, TimelineJS, citations).</summary>
+    /// <summary>An event's stored document read back whole, for a citation. (The exports read only the fields they write: Exports/ExportEvent.cs.)</summary>
     public static EventDetail Read(ReadOnlySpan<byte> document) =>
         JsonSerializer.Deserialize(document, EventJsonContext.Default.EventDetail)
         ?? throw new InvalidOperationException("An empty stored document.");

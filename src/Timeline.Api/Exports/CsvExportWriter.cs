@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
-using Timeline.Api.Events;
 
 namespace Timeline.Api.Exports;
 
@@ -21,99 +19,98 @@ internal sealed class CsvExportWriter(PipeWriter pipe) : ExportWriter(pipe)
         "status", "retraction_reason", "actors", "sources", "quotes", "claims", "wikidata_qid", "version", "updated_at", "url",
     ];
 
-    private readonly StringBuilder _line = new(2048);
-    private readonly Encoder _utf8 = new UTF8Encoding(false).GetEncoder();
-    private long _written;
+    private readonly Utf8Builder _line = new();
+    private readonly Utf8Builder _cell = new();
     private ExportHeader? _header;
-
-    protected override long Committed => _written;
 
     public override void Start(ExportHeader header)
     {
         _header = header;
-        _line.Clear();
-        for (var i = 0; i < Columns.Length; i++)
-        {
-            if (i > 0) _line.Append(',');
-            _line.Append(Columns[i]);
-        }
-        _line.Append("\r\n");
-        Flush();
+        Write(Encoding.UTF8.GetBytes(string.Join(',', Columns) + "\r\n"));
     }
 
     public override void Event(ExportRow row)
     {
-        var e = Parse(row);
+        var e = Read(row);
         _line.Clear();
         Text(e.Id); Text(e.Title); Text(e.Summary); Text(e.Kind);
-        Raw(Date(e.Date.Start)); Raw(e.Date.End is { } end ? Date(end) : ""); Raw(e.Date.Precision); Raw(e.Date.Approximate ? "true" : "false");
-        Text(e.Date.Note);
-        Text(e.Location?.Place); Text(e.Location?.Country);
-        Raw(Number(e.Location?.Lat)); Raw(Number(e.Location?.Lon));
-        Text(string.Join(" | ", e.Tags));
-        Raw(e.Escalation.Level.ToString(CultureInfo.InvariantCulture)); Text(e.Escalation.Name); Text(e.Escalation.Rationale);
+        Raw(e.Start); Raw(e.End); Raw(e.Precision); Raw(e.Approximate ? "true" : "false");
+        Text(e.DateNote);
+        Text(e.Place); Text(e.Country);
+        Raw(e.Lat); Raw(e.Lon);
+        Text(Joined(e.Tags, static (t, tag) => t.Append(tag.Span)));
+        Raw(e.Level); Text(e.LevelName); Text(e.Rationale);
         Raw(e.Status); Text(e.Retraction?.Reason);
-        Text(string.Join(" | ", e.Actors.Select(a => $"{a.Name} ({a.Role})")));
-        Text(string.Join(" | ", e.Sources.Select(SourceLabel)));
-        Text(string.Join(" | ", e.Quotes.Select(q => $"{q.Speaker.Name}: “{q.Text}”")));
-        Text(string.Join(" | ", e.Claims.Select(c => $"{c.Statement} [{c.Status}{(c.Claimants.Length > 0 ? "; " + string.Join(", ", c.Claimants.Select(a => a.Name)) : "")}]")));
+        Text(Joined(e.Actors, static (t, a) => t.Append(a.Name.Span).Append(" ("u8).Append(a.Role.Span).Append(")"u8)));
+        Text(Joined(e.Sources, AppendSource));
+        Text(Joined(e.Quotes, static (t, q) => t.Append(q.Speaker.Span).Append(": “"u8).Append(q.Text.Span).Append("”"u8)));
+        Text(Joined(e.Claims, static (t, c) => c.AppendLabel(t)));
         Text(e.WikidataQid);
-        Raw(e.Version.ToString(CultureInfo.InvariantCulture));
-        Raw(e.UpdatedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-        Text(_header!.EventUrl(e.Id));
-        _line[^1] = '\r'; // the last separator becomes the line end
-        _line.Append('\n');
-        Flush();
+        Raw(e.Version);
+        _line.Append(e.UpdatedAt.UtcDateTime, "yyyy-MM-dd'T'HH:mm:ss'Z'").Append(","u8);
+        Text(_header!.AppendEventUrl(_cell.Clear(), e.Id.Span).Written);
+        _line.TrimEnd(1); // the last separator becomes the line end
+        _line.Append("\r\n"u8);
+        Write(_line.Written);
     }
 
     public override void End(int count) { }
 
-    private static string SourceLabel(EventSource s)
+    /// <summary>The items of a list cell, each written by <paramref name="append"/>, joined with " | ".</summary>
+    private ReadOnlySpan<byte> Joined<T>(List<T> items, Action<Utf8Builder, T> append)
     {
-        var label = s.Outlet is null ? s.Title : $"{s.Outlet}: {s.Title}";
-        if (s.PublishedOn is { } on) label += $" ({Date(on)})";
-        if (s.Url is not null) label += $" <{s.Url}>";
-        return label;
+        _cell.Clear();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (i > 0) _cell.Append(" | "u8);
+            append(_cell, items[i]);
+        }
+        return _cell.Written;
     }
 
-    private static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static void AppendSource(Utf8Builder t, ExportEvent.Source s)
+    {
+        s.AppendLabel(t);
+        if (s.Url is { } url) t.Append(" <"u8).Append(url.Span).Append(">"u8);
+    }
 
-    private static string Number(double? n) => n?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+    /// <summary>A cell of ours that cannot start a formula or need quoting (codes, numbers, dates; empty when null).</summary>
+    private void Raw(string value) => _line.Append(value).Append(","u8);
 
-    /// <summary>A cell of ours that cannot start a formula or need quoting (numbers, dates, codes).</summary>
-    private void Raw(string value) => _line.Append(value).Append(',');
+    private void Raw(DateOnly? day)
+    {
+        if (day is { } d) _line.Append(d, "yyyy-MM-dd");
+        _line.Append(","u8);
+    }
+
+    private void Raw(double? number)
+    {
+        if (number is { } n) _line.Append(n, "R");
+        _line.Append(","u8);
+    }
+
+    private void Raw(int number) => _line.Append(number).Append(","u8);
+
+    private void Text(ReadOnlyMemory<byte>? value) => Text(value is { } v ? v.Span : default);
 
     /// <summary>A cell of free text: neutralised against formulas and quoted when RFC 4180 needs it.</summary>
-    private void Text(string? value)
+    private void Text(ReadOnlySpan<byte> value)
     {
-        value ??= "";
         var neutralise = NeedsNeutralising(value);
-        if (!neutralise && value.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        if (!neutralise && value.IndexOfAny(",\"\r\n"u8) < 0)
         {
-            _line.Append(value).Append(',');
+            _line.Append(value).Append(","u8);
             return;
         }
-        _line.Append('"');
-        if (neutralise) _line.Append('\'');
-        foreach (var c in value)
+        _line.Append(neutralise ? "\"'"u8 : "\""u8);
+        for (var quote = value.IndexOf((byte)'"'); quote >= 0; quote = value.IndexOf((byte)'"'))
         {
-            if (c == '"') _line.Append('"');
-            _line.Append(c);
+            _line.Append(value[..(quote + 1)]).Append("\""u8); // a quote is doubled
+            value = value[(quote + 1)..];
         }
-        _line.Append("\",");
+        _line.Append(value).Append("\","u8);
     }
 
-    internal static bool NeedsNeutralising(string value) => value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
-
-    private void Flush()
-    {
-        // A stateful encoder: a surrogate pair (an emoji) split across two chunks stays one character.
-        foreach (var chunk in _line.GetChunks())
-        {
-            var span = Pipe.GetSpan(Encoding.UTF8.GetMaxByteCount(chunk.Length));
-            var n = _utf8.GetBytes(chunk.Span, span, flush: false);
-            Pipe.Advance(n);
-            _written += n;
-        }
-    }
+    /// <summary>Starts with = + - @, tab or carriage return (all ASCII, so the first byte says it).</summary>
+    internal static bool NeedsNeutralising(ReadOnlySpan<byte> value) => value.Length > 0 && value[0] is (byte)'=' or (byte)'+' or (byte)'-' or (byte)'@' or (byte)'\t' or (byte)'\r';
 }

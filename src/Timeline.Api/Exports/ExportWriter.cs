@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Timeline.Api.Events;
 
 namespace Timeline.Api.Exports;
 
@@ -13,7 +12,18 @@ internal readonly record struct ExportRow(byte[] Json, string Id, double? Lon, d
 /// <summary>What an export says about itself before its events.</summary>
 internal sealed record ExportHeader(string Title, DateTimeOffset GeneratedAt, TimelineFilters Filters, long DataVersion, string BaseUrl)
 {
-    public string EventUrl(string id) => $"{BaseUrl}/v1/events/{Uri.EscapeDataString(id)}";
+    private static readonly SearchValues<byte> Unreserved = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"u8);
+
+    /// <summary>Appends {BaseUrl}{path}{id}, the id (UTF-8) percent-encoded as Uri.EscapeDataString does.</summary>
+    public Utf8Builder AppendUrl(Utf8Builder to, string path, ReadOnlySpan<byte> id)
+    {
+        to.Append(BaseUrl).Append(path);
+        // Ids are slugs: only a rare one needs encoding, and only it is turned into a string for that.
+        return id.ContainsAnyExcept(Unreserved) ? to.Append(Uri.EscapeDataString(Encoding.UTF8.GetString(id))) : to.Append(id);
+    }
+
+    /// <summary>The event's URL in the API.</summary>
+    public Utf8Builder AppendEventUrl(Utf8Builder to, ReadOnlySpan<byte> id) => AppendUrl(to, "/v1/events/", id);
 }
 
 /// <summary>
@@ -25,12 +35,14 @@ internal sealed record ExportHeader(string Title, DateTimeOffset GeneratedAt, Ti
 /// </summary>
 internal abstract class ExportWriter(PipeWriter pipe)
 {
+    private readonly ExportEvent _event = new();
+    private long _written;
     private long _flushedAt;
 
     protected PipeWriter Pipe { get; } = pipe;
 
-    /// <summary>Bytes handed to the pipe since the start.</summary>
-    protected abstract long Committed { get; }
+    /// <summary>Bytes handed to the pipe since the start (by <see cref="Write"/>, unless a writer counts its own).</summary>
+    protected virtual long Committed => _written;
 
     public long Unflushed => Committed - _flushedAt;
 
@@ -53,8 +65,18 @@ internal abstract class ExportWriter(PipeWriter pipe)
         _ => throw new ArgumentOutOfRangeException(nameof(format), format.Name, "No writer for this format."),
     };
 
-    /// <summary>Full event from its stored document, for the formats that rearrange it (CSV, TimelineJS, iCalendar).</summary>
-    protected static EventDetail Parse(ExportRow row) => EventRenderer.Read(row.Json);
+    /// <summary>The event's fields from its stored document, for the formats that rearrange it (CSV, TimelineJS, iCalendar).</summary>
+    protected ExportEvent Read(ExportRow row)
+    {
+        _event.Read(row.Json);
+        return _event;
+    }
+
+    protected void Write(ReadOnlySpan<byte> bytes)
+    {
+        Pipe.Write(bytes);
+        _written += bytes.Length;
+    }
 }
 
 /// <summary>Base for the JSON formats: a Utf8JsonWriter on the pipe, flushed into it after every event.</summary>
@@ -103,18 +125,13 @@ internal sealed class JsonDocumentWriter(PipeWriter pipe) : JsonExportWriter(pip
 /// <summary>`ndjson`: one event document per line, nothing else.</summary>
 internal sealed class NdjsonWriter(PipeWriter pipe) : ExportWriter(pipe)
 {
-    private long _written;
-
-    protected override long Committed => _written;
-
     public override void Start(ExportHeader header) { }
 
     public override void Event(ExportRow row)
     {
         // A stored document is compact JSON: a line break can only appear escaped, inside a string.
-        Pipe.Write(row.Json);
-        Pipe.Write("\n"u8);
-        _written += row.Json.Length + 1;
+        Write(row.Json);
+        Write("\n"u8);
     }
 
     public override void End(int count) { }
@@ -158,29 +175,5 @@ internal sealed class GeoJsonWriter(PipeWriter pipe) : JsonExportWriter(pipe)
         Json.WriteEndArray();
         Json.WriteEndObject();
         Commit();
-    }
-}
-
-internal static class PipeText
-{
-    /// <summary>Minimal HTML escaping for TimelineJS text (it renders HTML); leaves every other character as it is.</summary>
-    public static string Html(string? text)
-    {
-        if (string.IsNullOrEmpty(text)) return "";
-        if (text.AsSpan().IndexOfAny("&<>\"'") < 0) return text;
-        var sb = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '&': sb.Append("&amp;"); break;
-                case '<': sb.Append("&lt;"); break;
-                case '>': sb.Append("&gt;"); break;
-                case '"': sb.Append("&quot;"); break;
-                case '\'': sb.Append("&#39;"); break;
-                default: sb.Append(c); break;
-            }
-        }
-        return sb.ToString();
     }
 }

@@ -1,8 +1,5 @@
-using System.Buffers;
-using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
-using Timeline.Api.Events;
 
 namespace Timeline.Api.Exports;
 
@@ -17,15 +14,13 @@ namespace Timeline.Api.Exports;
 internal sealed class IcsExportWriter(PipeWriter pipe) : ExportWriter(pipe)
 {
     /// <summary>The UID suffix: domain-like, in the reserved .invalid TLD so it can never be someone else's.</summary>
-    public const string UidSuffix = "@timeline.invalid";
+    public static ReadOnlySpan<byte> UidSuffix => "@timeline.invalid"u8;
     public const int MaxLineOctets = 75;
 
-    private readonly StringBuilder _value = new(1024);
-    private byte[] _bytes = new byte[4096];
-    private long _written;
+    private readonly Utf8Builder _line = new();
+    private readonly Utf8Builder _description = new();
+    private readonly Utf8Builder _folded = new();
     private ExportHeader? _header;
-
-    protected override long Committed => _written;
 
     public override void Start(ExportHeader header)
     {
@@ -34,141 +29,158 @@ internal sealed class IcsExportWriter(PipeWriter pipe) : ExportWriter(pipe)
         Line("VERSION:2.0");
         Line("PRODID:-//Timeline API//Escalation timeline export//EN");
         Line("CALSCALE:GREGORIAN");
-        Line("X-WR-CALNAME:" + Escape(header.Title));
-        Line("X-WR-CALDESC:" + Escape($"Exported {header.GeneratedAt:yyyy-MM-dd HH:mm} UTC from the Timeline API (data version {header.DataVersion})."));
+        TextLine("X-WR-CALNAME:", Encoding.UTF8.GetBytes(header.Title));
+        TextLine("X-WR-CALDESC:", Encoding.UTF8.GetBytes($"Exported {header.GeneratedAt:yyyy-MM-dd HH:mm} UTC from the Timeline API (data version {header.DataVersion})."));
+        WriteFolded();
     }
 
     public override void Event(ExportRow row)
     {
-        var e = Parse(row);
+        var e = Read(row);
+        var retracted = e.Status == "retracted";
         Line("BEGIN:VEVENT");
-        Line("UID:" + Escape(e.Id + UidSuffix));
-        Line("DTSTAMP:" + Stamp(e.UpdatedAt));
-        Line("CREATED:" + Stamp(e.CreatedAt));
-        Line("LAST-MODIFIED:" + Stamp(e.UpdatedAt));
-        Line("SEQUENCE:" + (e.Version - 1).ToString(CultureInfo.InvariantCulture));
-        var (first, last) = Days(e.Date);
-        Line("DTSTART;VALUE=DATE:" + first.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
-        Line("DTEND;VALUE=DATE:" + last.AddDays(1).ToString("yyyyMMdd", CultureInfo.InvariantCulture));
-        Line("SUMMARY:" + Escape(e.Status == "retracted" ? "[Retracted] " + e.Title : e.Title));
-        Line("DESCRIPTION:" + Escape(Description(e)));
-        if (e.Location is { } loc)
+        TextLine("UID:", e.Id.Span, UidSuffix);
+        Line("DTSTAMP:", e.UpdatedAt);
+        Line("CREATED:", e.CreatedAt);
+        Line("LAST-MODIFIED:", e.UpdatedAt);
+        Line(_line.Clear().Append("SEQUENCE:"u8).Append(e.Version - 1));
+        var (first, last) = Days(e.Start, e.End, e.Precision);
+        Line(_line.Clear().Append("DTSTART;VALUE=DATE:"u8).Append(first, "yyyyMMdd"));
+        Line(_line.Clear().Append("DTEND;VALUE=DATE:"u8).Append(last.AddDays(1), "yyyyMMdd"));
+        TextLine("SUMMARY:", retracted ? "[Retracted] "u8 : default, e.Title.Span);
+        TextLine("DESCRIPTION:", Description(e));
+        // Place and country, whichever are known, joined with ", ".
+        var separator = e.Place is not null && e.Country is not null ? ", "u8 : default;
+        var place = e.Place.GetValueOrDefault().Span;
+        var country = e.Country.GetValueOrDefault().Span;
+        if (place.Length + separator.Length + country.Length > 0) TextLine("LOCATION:", place, separator, country);
+        if (e.Lat is { } lat && e.Lon is { } lon)
         {
-            var place = string.Join(", ", new[] { loc.Place, loc.Country }.Where(p => p is not null));
-            if (place.Length > 0) Line("LOCATION:" + Escape(place));
-            if (loc.Lat is { } lat && loc.Lon is { } lon)
-            {
-                Line("GEO:" + lat.ToString("R", CultureInfo.InvariantCulture) + ";" + lon.ToString("R", CultureInfo.InvariantCulture));
-            }
+            Line(_line.Clear().Append("GEO:"u8).Append(lat, "R").Append(";"u8).Append(lon, "R"));
         }
-        Line("CATEGORIES:" + string.Join(",", e.Tags.Prepend(e.Kind).Select(Escape)));
-        Line("URL:" + _header!.EventUrl(e.Id));
-        if (e.Status == "retracted") Line("STATUS:CANCELLED");
+        _line.Clear().Append("CATEGORIES:"u8);
+        AppendText(_line, e.Kind.Span);
+        foreach (var tag in e.Tags)
+        {
+            AppendText(_line.Append(","u8), tag.Span);
+        }
+        Line(_line);
+        Line(_header!.AppendEventUrl(_line.Clear().Append("URL:"u8), e.Id.Span));
+        if (retracted) Line("STATUS:CANCELLED");
         Line("END:VEVENT");
+        WriteFolded();
     }
 
-    public override void End(int count) => Line("END:VCALENDAR");
+    public override void End(int count)
+    {
+        Line("END:VCALENDAR");
+        WriteFolded();
+    }
 
     /// <summary>First and last day the all-day event covers, at the precision the date is known.</summary>
-    internal static (DateOnly First, DateOnly Last) Days(EventDate d)
+    private static (DateOnly First, DateOnly Last) Days(DateOnly start, DateOnly? end, string precision)
     {
-        var last = d.End ?? d.Start;
-        return d.Precision switch
+        var last = end ?? start;
+        return precision switch
         {
-            "year" => (d.Start, new DateOnly(last.Year, 12, 31)),
-            "month" => (d.Start, new DateOnly(last.Year, last.Month, 1).AddMonths(1).AddDays(-1)),
-            _ => (d.Start, last),
+            "year" => (start, new DateOnly(last.Year, 12, 31)),
+            "month" => (start, new DateOnly(last.Year, last.Month, 1).AddMonths(1).AddDays(-1)),
+            _ => (start, last),
         };
     }
 
-    private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-
-    private string Description(EventDetail e)
+    /// <summary>The description, unescaped: it is escaped as a whole, so a CRLF is one line break even where two parts meet.</summary>
+    private ReadOnlySpan<byte> Description(ExportEvent e)
     {
-        var t = _value.Clear();
-        if (e.Retraction is { } r) t.Append("RETRACTED: ").Append(r.Reason).Append("\n\n");
-        t.Append(e.Summary).Append("\n\n");
-        t.Append("Escalation level ").Append(e.Escalation.Level).Append(" (").Append(e.Escalation.Name).Append("): ").Append(e.Escalation.Rationale);
-        if (e.Date.Precision != "day" || e.Date.Approximate)
+        var t = _description.Clear();
+        if (e.Retraction is { } r) t.Append("RETRACTED: "u8).Append(r.Reason.Span).Append("\n\n"u8);
+        t.Append(e.Summary.Span).Append("\n\n"u8);
+        t.Append("Escalation level "u8).Append(e.Level).Append(" ("u8).Append(e.LevelName.Span).Append("): "u8).Append(e.Rationale.Span);
+        if (e.Precision != "day" || e.Approximate)
         {
-            t.Append("\n\nDate known to the ").Append(e.Date.Precision).Append(e.Date.Approximate ? ", approximately" : "").Append('.');
+            t.Append("\n\nDate known to the "u8).Append(e.Precision).Append(e.Approximate ? ", approximately."u8 : "."u8);
         }
-        if (e.Date.Note is not null) t.Append(' ').Append(e.Date.Note);
+        if (e.DateNote is { } note) t.Append(" "u8).Append(note.Span);
         foreach (var q in e.Quotes)
         {
-            t.Append("\n\n“").Append(q.Text).Append("” — ").Append(q.Speaker.Name);
+            t.Append("\n\n“"u8).Append(q.Text.Span).Append("” — "u8).Append(q.Speaker.Span);
         }
-        if (e.Claims.Length > 0)
+        if (e.Claims.Count > 0)
         {
-            t.Append("\n\nClaims:");
+            t.Append("\n\nClaims:"u8);
             foreach (var c in e.Claims)
             {
-                t.Append("\n- ").Append(c.Statement).Append(" [").Append(c.Status);
-                if (c.Claimants.Length > 0) t.Append("; ").Append(string.Join(", ", c.Claimants.Select(a => a.Name)));
-                t.Append(']');
+                c.AppendLabel(t.Append("\n- "u8));
             }
         }
-        if (e.Sources.Length > 0)
+        if (e.Sources.Count > 0)
         {
-            t.Append("\n\nSources:");
+            t.Append("\n\nSources:"u8);
             foreach (var s in e.Sources)
             {
-                t.Append("\n- ").Append(s.Outlet is null ? s.Title : $"{s.Outlet}: {s.Title}");
-                if (s.PublishedOn is { } on) t.Append(" (").Append(on.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(')');
-                if (s.Url is not null) t.Append(' ').Append(s.Url);
+                s.AppendLabel(t.Append("\n- "u8));
+                if (s.Url is { } url) t.Append(" "u8).Append(url.Span);
             }
         }
-        return t.ToString();
+        return t.Written;
+    }
+
+    private void Line(string line) => Line(_line.Clear().Append(line));
+
+    /// <summary>A content line whose value is a DATE-TIME, in UTC.</summary>
+    private void Line(string name, DateTimeOffset instant) =>
+        Line(_line.Clear().Append(name).Append(instant.UtcDateTime, "yyyyMMdd'T'HHmmss'Z'"));
+
+    /// <summary>A content line whose value is TEXT, the parts escaped in turn (the fixed parts never meet a CR or LF, so no CRLF is split).</summary>
+    private void TextLine(string name, ReadOnlySpan<byte> part, ReadOnlySpan<byte> more = default, ReadOnlySpan<byte> last = default)
+    {
+        _line.Clear().Append(name);
+        AppendText(_line, part);
+        AppendText(_line, more);
+        AppendText(_line, last);
+        Line(_line);
     }
 
     /// <summary>RFC 5545 §3.3.11 TEXT escaping: backslash, semicolon, comma and line breaks.</summary>
-    internal static string Escape(string text)
+    private static void AppendText(Utf8Builder to, ReadOnlySpan<byte> text)
     {
-        if (text.AsSpan().IndexOfAny("\\;,\r\n") < 0) return text;
-        var sb = new StringBuilder(text.Length + 16);
-        for (var i = 0; i < text.Length; i++)
+        for (var i = text.IndexOfAny("\\;,\r\n"u8); i >= 0; i = text.IndexOfAny("\\;,\r\n"u8))
         {
-            var c = text[i];
-            switch (c)
+            to.Append(text[..i]);
+            switch (text[i])
             {
-                case '\\': sb.Append("\\\\"); break;
-                case ';': sb.Append("\\;"); break;
-                case ',': sb.Append("\\,"); break;
-                case '\r' when i + 1 < text.Length && text[i + 1] == '\n': break; // CRLF is one line break
-                case '\r' or '\n': sb.Append("\\n"); break;
-                default: sb.Append(c); break;
+                case (byte)'\\': to.Append("\\\\"u8); break;
+                case (byte)';': to.Append("\\;"u8); break;
+                case (byte)',': to.Append("\\,"u8); break;
+                case (byte)'\r' when i + 1 < text.Length && text[i + 1] == '\n': break; // CRLF is one line break
+                default: to.Append("\\n"u8); break;
             }
+            text = text[(i + 1)..];
         }
-        return sb.ToString();
+        to.Append(text);
     }
 
-    /// <summary>Writes one content line, folded at 75 octets on UTF-8 character boundaries, ending in CRLF.</summary>
-    private void Line(string line)
+    /// <summary>Adds a content line to the event's output: folded at 75 octets on UTF-8 character boundaries, ending in CRLF.</summary>
+    private void Line(Utf8Builder line)
     {
-        var max = Encoding.UTF8.GetMaxByteCount(line.Length);
-        if (_bytes.Length < max) _bytes = new byte[Math.Max(max, _bytes.Length * 2)];
-        var length = Encoding.UTF8.GetBytes(line, _bytes);
-        var bytes = _bytes.AsSpan(0, length);
-
-        var start = 0;
+        var bytes = line.Written;
         var room = MaxLineOctets;
         while (true)
         {
-            var take = Math.Min(room, length - start);
+            var take = Math.Min(room, bytes.Length);
             // Never cut between the bytes of one character: back off while the next byte continues one.
-            while (start + take < length && (bytes[start + take] & 0xC0) == 0x80) take--;
-            Emit(bytes.Slice(start, take));
-            start += take;
-            Emit("\r\n"u8);
-            if (start >= length) break;
-            Emit(" "u8); // a folded line continues after CRLF and one space
+            while (take < bytes.Length && (bytes[take] & 0xC0) == 0x80) take--;
+            _folded.Append(bytes[..take]).Append("\r\n"u8);
+            bytes = bytes[take..];
+            if (bytes.IsEmpty) break;
+            _folded.Append(" "u8); // a folded line continues after CRLF and one space
             room = MaxLineOctets - 1;
         }
     }
 
-    private void Emit(ReadOnlySpan<byte> bytes)
+    private void WriteFolded()
     {
-        Pipe.Write(bytes);
-        _written += bytes.Length;
+        Write(_folded.Written);
+        _folded.Clear();
     }
 }

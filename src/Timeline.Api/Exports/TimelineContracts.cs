@@ -66,9 +66,11 @@ internal sealed record GeoJsonFeature(string Type, string Id, GeoJsonPoint Geome
 /// <summary>The `geojson` export: an RFC 7946 FeatureCollection of the events that have coordinates.</summary>
 internal sealed record GeoJsonFeatureCollection(string Type, GeoJsonFeature[] Features);
 
+// TimelineFilters is serialized with this context; TimelineJsWriter writes its slides field by field, leaving out
+// the same nulls, so the TimelineJS records are listed too: the OpenAPI document then shows them as a writer that
+// omits nulls (OpenApiSchemaRules).
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(TimelineFilters))]
 [JsonSerializable(typeof(TimelineJsDate))]
 [JsonSerializable(typeof(TimelineJsEvent))]
-[JsonSerializable(typeof(TimelineJsTitle))]
 internal sealed partial class TimelineJsonContext : JsonSerializerContext;

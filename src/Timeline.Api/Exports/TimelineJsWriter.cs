@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
-using System.Text.Json;
-using Timeline.Api.Events;
 
 namespace Timeline.Api.Exports;
 
@@ -26,12 +24,14 @@ internal sealed class TimelineJsWriter(PipeWriter pipe, TimelineJsGroups groups 
     /// </summary>
     public const int MaxHeadlineLength = 36;
 
-    private readonly StringBuilder _text = new(1024);
-    private string _baseUrl = "";
+    private readonly Utf8Builder _headline = new();
+    private readonly Utf8Builder _text = new();
+    private readonly Utf8Builder _utf8 = new();
+    private ExportHeader? _header;
 
     public override void Start(ExportHeader header)
     {
-        _baseUrl = header.BaseUrl;
+        _header = header;
         var f = header.Filters;
         var scope = new List<string>();
         if (f.From is not null || f.To is not null) scope.Add($"from {f.From?.ToString("d MMMM yyyy", CultureInfo.InvariantCulture) ?? "the start"} to {f.To?.ToString("d MMMM yyyy", CultureInfo.InvariantCulture) ?? "today"}");
@@ -41,33 +41,47 @@ internal sealed class TimelineJsWriter(PipeWriter pipe, TimelineJsGroups groups 
         if (f.Tag is not null) scope.Add("tag " + string.Join(", ", f.Tag));
         if (f.MinLevel is not null || f.MaxLevel is not null) scope.Add($"escalation level {f.MinLevel ?? 0}–{f.MaxLevel ?? 7}");
         if (f.Q is not null) scope.Add($"matching “{f.Q}”");
-        var text = $"<p>{PipeText.Html(header.Title)}{(scope.Count > 0 ? ": " + PipeText.Html(string.Join("; ", scope)) : "")}.</p>" +
-                   "<p>Each slide gives what happened, its rung on the escalation ladder (0 de-escalation to 7 nuclear use) and its sources; " +
-                   $"quotes and claims with their status are a link away.{(f.IncludeRetracted ? " Retracted events are included and marked." : "")}</p>" +
-                   $"<p>Exported {header.GeneratedAt:yyyy-MM-dd HH:mm} UTC from the Timeline API (data version {header.DataVersion}).</p>";
+        var t = _text.Clear().Append("<p>"u8);
+        AppendHtml(t, header.Title);
+        if (scope.Count > 0) AppendHtml(t.Append(": "u8), string.Join("; ", scope));
+        t.Append(".</p>"u8)
+         .Append("<p>Each slide gives what happened, its rung on the escalation ladder (0 de-escalation to 7 nuclear use) and its sources; "u8)
+         .Append("quotes and claims with their status are a link away."u8)
+         .Append(f.IncludeRetracted ? " Retracted events are included and marked."u8 : default)
+         .Append("</p>"u8)
+         .Append($"<p>Exported {header.GeneratedAt:yyyy-MM-dd HH:mm} UTC from the Timeline API (data version {header.DataVersion}).</p>");
+        AppendHtml(_headline.Clear(), Headline);
 
         Json.WriteStartObject();
-        Json.WritePropertyName("title");
-        JsonSerializer.Serialize(Json, new TimelineJsTitle(new TimelineJsText(PipeText.Html(Headline), text)), TimelineJsonContext.Default.TimelineJsTitle);
-        Json.WriteStartArray("events");
+        Json.WriteStartObject("title"u8);
+        WriteText(_headline.Written, _text.Written);
+        Json.WriteEndObject();
+        Json.WriteStartArray("events"u8);
         Commit();
     }
 
+    /// <summary>A slide as <see cref="TimelineJsEvent"/> documents it; properties that would be null are left out.</summary>
     public override void Event(ExportRow row)
     {
-        var e = Parse(row);
-        var title = e.Status == "retracted" ? "[Retracted] " + e.Title : e.Title;
-        var slide = new TimelineJsEvent(
-            StartDate: DateAtPrecision(e.Date.Start, e.Date.Precision),
-            EndDate: e.Date.End is { } end ? DateAtPrecision(end, e.Date.Precision) : null,
-            DisplayDate: e.Date.Approximate ? "About " + DisplayDate(e.Date) : null,
-            Text: new TimelineJsText(PipeText.Html(ShortHeadline(title)), SlideText(e, title)),
-            Group: groups == TimelineJsGroups.Level ? LevelGroup(e.Escalation) : null,
-            UniqueId: e.Id,
-            // No media: TimelineJS shows a news article's URL by fetching it through third-party services
-            // (and our sources are articles, not pictures). The slide text links each source instead.
-            Media: null);
-        JsonSerializer.Serialize(Json, slide, TimelineJsonContext.Default.TimelineJsEvent);
+        var e = Read(row);
+        // The title as a string: its headline is cut by characters.
+        var title = (e.Status == "retracted" ? "[Retracted] " : "") + Encoding.UTF8.GetString(e.Title.Span);
+        var headline = ShortHeadline(title);
+        Json.WriteStartObject();
+        WriteDate("start_date"u8, e.Start, e.Precision);
+        if (e.End is { } end) WriteDate("end_date"u8, end, e.Precision);
+        if (e.Approximate) Json.WriteString("display_date"u8, AppendDisplayDate(_text.Clear().Append("About "u8), e.Start, e.Precision).Written);
+        AppendHtml(_headline.Clear(), headline);
+        WriteText(_headline.Written, SlideText(e, title, headline));
+        if (groups == TimelineJsGroups.Level)
+        {
+            // "4 · Spill-over": TimelineJS prints group labels in capitals, so the level number keeps them in order and apart.
+            Json.WriteString("group"u8, _text.Clear().Append(e.Level).Append(" · "u8).Append(e.LevelName.Span).Written);
+        }
+        Json.WriteString("unique_id"u8, e.Id.Span);
+        // No media: TimelineJS shows a news article's URL by fetching it through third-party services
+        // (and our sources are articles, not pictures). The slide text links each source instead.
+        Json.WriteEndObject();
         Commit();
     }
 
@@ -79,9 +93,6 @@ internal sealed class TimelineJsWriter(PipeWriter pipe, TimelineJsGroups groups 
         Commit();
     }
 
-    /// <summary>"4 · Spill-over": TimelineJS prints group labels in capitals, so the level number keeps them in order and apart.</summary>
-    internal static string LevelGroup(EventEscalation escalation) => $"{escalation.Level} · {escalation.Name}";
-
     /// <summary>The title, or its first words up to <see cref="MaxHeadlineLength"/> characters and an ellipsis.</summary>
     internal static string ShortHeadline(string title)
     {
@@ -91,66 +102,109 @@ internal sealed class TimelineJsWriter(PipeWriter pipe, TimelineJsGroups groups 
         return head + "…";
     }
 
-    /// <summary>Month precision gives year and month only, year precision the year only.</summary>
-    internal static TimelineJsDate DateAtPrecision(DateOnly date, string precision) => precision switch
+    private void WriteText(ReadOnlySpan<byte> headline, ReadOnlySpan<byte> text)
     {
-        "year" => new TimelineJsDate(date.Year, null, null),
-        "month" => new TimelineJsDate(date.Year, date.Month, null),
-        _ => new TimelineJsDate(date.Year, date.Month, date.Day),
+        Json.WriteStartObject("text"u8);
+        Json.WriteString("headline"u8, headline);
+        Json.WriteString("text"u8, text);
+        Json.WriteEndObject();
+    }
+
+    /// <summary>A <see cref="TimelineJsDate"/>: month precision gives year and month only, year precision the year only.</summary>
+    private void WriteDate(ReadOnlySpan<byte> name, DateOnly date, string precision)
+    {
+        Json.WriteStartObject(name);
+        Json.WriteNumber("year"u8, date.Year);
+        if (precision != "year") Json.WriteNumber("month"u8, date.Month);
+        if (precision is not ("year" or "month")) Json.WriteNumber("day"u8, date.Day);
+        Json.WriteEndObject();
+    }
+
+    private static Utf8Builder AppendDisplayDate(Utf8Builder to, DateOnly start, string precision) => precision switch
+    {
+        "year" => to.Append(start, "yyyy"),
+        "month" => to.Append(start, "MMMM yyyy"),
+        _ => to.Append(start, "d MMMM yyyy"),
     };
 
-    private static string DisplayDate(EventDate d) => d.Precision switch
-    {
-        "year" => d.Start.ToString("yyyy", CultureInfo.InvariantCulture),
-        "month" => d.Start.ToString("MMMM yyyy", CultureInfo.InvariantCulture),
-        _ => d.Start.ToString("d MMMM yyyy", CultureInfo.InvariantCulture),
-    };
-
-    private string SlideText(EventDetail e, string title)
+    private ReadOnlySpan<byte> SlideText(ExportEvent e, string title, string headline)
     {
         var t = _text.Clear();
-        if (ShortHeadline(title) != title)
+        if (headline != title)
         {
-            t.Append("<p><strong>").Append(PipeText.Html(title)).Append("</strong></p>");
+            AppendHtml(t.Append("<p><strong>"u8), title);
+            t.Append("</strong></p>"u8);
         }
         if (e.Retraction is { } r)
         {
-            t.Append("<p><strong>Retracted</strong> on ").Append(r.RetractedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
-             .Append(": ").Append(PipeText.Html(r.Reason)).Append("</p>");
+            t.Append("<p><strong>Retracted</strong> on "u8).Append(r.RetractedAt, "yyyy-MM-dd").Append(": "u8);
+            AppendHtml(t, r.Reason.Span);
+            t.Append("</p>"u8);
         }
-        t.Append("<p>").Append(PipeText.Html(e.Summary)).Append("</p>");
-        t.Append("<p><strong>Level ").Append(e.Escalation.Level).Append(" · ").Append(PipeText.Html(e.Escalation.Name))
-         .Append(":</strong> ").Append(PipeText.Html(e.Escalation.Rationale)).Append("</p>");
-        if (e.Date.Note is not null)
+        AppendHtml(t.Append("<p>"u8), e.Summary.Span);
+        AppendHtml(t.Append("</p><p><strong>Level "u8).Append(e.Level).Append(" · "u8), e.LevelName.Span);
+        AppendHtml(t.Append(":</strong> "u8), e.Rationale.Span);
+        t.Append("</p>"u8);
+        if (e.DateNote is { } note)
         {
-            t.Append("<p><em>Date: ").Append(PipeText.Html(e.Date.Note)).Append("</em></p>");
+            AppendHtml(t.Append("<p><em>Date: "u8), note.Span);
+            t.Append("</em></p>"u8);
         }
-        if (e.Sources.Length > 0)
+        if (e.Sources.Count > 0)
         {
-            t.Append("<p><strong>Sources:</strong> ");
-            for (var i = 0; i < e.Sources.Length; i++)
+            t.Append("<p><strong>Sources:</strong> "u8);
+            for (var i = 0; i < e.Sources.Count; i++)
             {
                 var s = e.Sources[i];
-                if (i > 0) t.Append("; ");
-                var label = PipeText.Html(s.Outlet ?? s.Author ?? s.Title);
-                if (s.Url is null) t.Append(label);
-                else t.Append("<a href=\"").Append(PipeText.Html(s.Url)).Append("\">").Append(label).Append("</a>");
-                if (s.PublishedOn is { } on) t.Append(", ").Append(on.ToString("d MMM yyyy", CultureInfo.InvariantCulture));
+                if (i > 0) t.Append("; "u8);
+                var label = (s.Outlet ?? s.Author ?? s.Title).Span;
+                if (s.Url is { } url)
+                {
+                    AppendHtml(t.Append("<a href=\""u8), url.Span);
+                    AppendHtml(t.Append("\">"u8), label);
+                    t.Append("</a>"u8);
+                }
+                else AppendHtml(t, label);
+                if (s.PublishedOn is { } on) t.Append(", "u8).Append(on, "d MMM yyyy");
             }
-            t.Append("</p>");
+            t.Append("</p>"u8);
         }
         // Quotes and claims do not fit a slide above the timeline strip: the event's page has them in full.
-        var more = new List<string>();
-        if (e.Quotes.Length > 0) more.Add(e.Quotes.Length == 1 ? "1 quote" : $"{e.Quotes.Length} quotes");
-        if (e.Claims.Length > 0)
+        t.Append("<p><a href=\""u8);
+        AppendHtml(t, _header!.AppendUrl(_utf8.Clear(), "/#/events/", e.Id.Span).Written);
+        t.Append("\">"u8);
+        var quotes = e.Quotes.Count;
+        var claims = e.Claims.Count;
+        if (quotes > 0) t.Append(quotes).Append(quotes == 1 ? " quote"u8 : " quotes"u8);
+        if (quotes > 0 && claims > 0) t.Append(" and "u8);
+        if (claims > 0)
         {
+            t.Append(claims).Append(claims == 1 ? " claim"u8 : " claims"u8);
             var open = e.Claims.Count(c => c.Status != "confirmed");
-            more.Add((e.Claims.Length == 1 ? "1 claim" : $"{e.Claims.Length} claims") + (open > 0 ? $" ({open} not confirmed)" : ""));
+            if (open > 0) t.Append(" ("u8).Append(open).Append(" not confirmed)"u8);
         }
-        t.Append("<p><a href=\"").Append(PipeText.Html($"{_baseUrl}/#/events/{Uri.EscapeDataString(e.Id)}")).Append("\">")
-         .Append(more.Count > 0 ? PipeText.Html(string.Join(" and ", more)) + ", full sources and citation" : "Full sources and citation")
-         .Append("</a></p>");
-        return t.ToString();
+        t.Append(quotes + claims > 0 ? ", full sources and citation"u8 : "Full sources and citation"u8).Append("</a></p>"u8);
+        return t.Written;
+    }
+
+    private void AppendHtml(Utf8Builder to, string text) => AppendHtml(to, _utf8.Clear().Append(text).Written);
+
+    /// <summary>Minimal HTML escaping for TimelineJS text (it renders HTML); leaves every other character as it is.</summary>
+    private static void AppendHtml(Utf8Builder to, ReadOnlySpan<byte> text)
+    {
+        for (var i = text.IndexOfAny("&<>\"'"u8); i >= 0; i = text.IndexOfAny("&<>\"'"u8))
+        {
+            to.Append(text[..i]).Append(text[i] switch
+            {
+                (byte)'&' => "&amp;"u8,
+                (byte)'<' => "&lt;"u8,
+                (byte)'>' => "&gt;"u8,
+                (byte)'"' => "&quot;"u8,
+                _ => "&#39;"u8,
+            });
+            text = text[(i + 1)..];
+        }
+        to.Append(text);
     }
 }
 

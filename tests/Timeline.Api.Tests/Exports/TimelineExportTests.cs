@@ -166,6 +166,20 @@ public sealed class TimelineExportTests(ExportApp app) : IClassFixture<ExportApp
         Assert.True(headline.Length <= TimelineJsWriter.MaxHeadlineLength);
     }
 
+    [Theory]
+    [InlineData("2022-11-15-przewodow-missile")]
+    [InlineData("a.b_c~d")]
+    [InlineData("with space/and?query&100%")]
+    [InlineData("Київ-🚀")]
+    public void EventUrlsEncodeTheIdAsUriEscapeDataStringDoes(string id)
+    {
+        var header = new ExportHeader("t", DateTimeOffset.UnixEpoch, new TimelineFilters(null, null, null, null, null, null, null, null, null, null, false), 1, "http://host");
+
+        var url = Encoding.UTF8.GetString(header.AppendEventUrl(new Utf8Builder(), Encoding.UTF8.GetBytes(id)).Written);
+
+        Assert.Equal($"http://host/v1/events/{Uri.EscapeDataString(id)}", url);
+    }
+
     [Fact]
     public async Task TimelineJsGroupsByLevelWithReadableLabelsWhenAskedTo()
     {
