@@ -213,7 +213,7 @@ internal static class EventEndpoints
         var etag = new EntityTagHeaderValue($"\"{version}\"");
         http.Response.Headers.ETag = etag.ToString();
         // If-None-Match compares weakly (RFC 9110 13.1.2): a cache may hand back W/"3" for "3".
-        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false)))
+        if (http.Request.Headers.IfNoneMatch.Count > 0 && http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
