@@ -62,11 +62,13 @@ trap 'stop_api; rm -rf "$results"' EXIT
 
 start_api() {
   stop_api
+  # From its own folder, as shipped: ASP.NET Core reads appsettings.json (log levels, limits) from the
+  # current directory, and without it every request writes framework log lines at Information.
   # The load comes from one address: its rate limit is raised out of the way (the limiter still runs).
-  ASPNETCORE_URLS="$base" Timeline__LoadCuratedData=false Timeline__Shutdown__DrainSeconds=0 \
+  (cd "$results/api" && ASPNETCORE_URLS="$base" Timeline__LoadCuratedData=false Timeline__Shutdown__DrainSeconds=0 \
     Timeline__Limits__ReadsPerSecond=10000000 Timeline__Limits__ReadBurst=10000000 \
     Timeline__Limits__KeyRequestsPerSecond=10000000 Timeline__Limits__WritesPerMinute=10000000 Timeline__Limits__WriteBurst=10000000 \
-    dotnet "$dll" >"$results/api.log" 2>&1 &
+    exec dotnet Timeline.Api.dll) >"$results/api.log" 2>&1 &
   api_pid=$!
   for _ in $(seq 1 600); do
     curl -fs "$base/health/ready" >/dev/null 2>&1 && return 0

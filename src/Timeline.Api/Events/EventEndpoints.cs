@@ -63,8 +63,15 @@ internal static class EventEndpoints
 
     private const string ListSql = "select e.item_json, e.occurred_on, e.id from events e where true";
 
-    /// <summary>How many events, in date order, a text search tests before it asks the text index instead.</summary>
-    internal const int SearchWalk = 10_000;
+    /// <summary>
+    /// How many events, in date order, a text search tests before it asks the text index instead. Testing
+    /// an event costs about 0.3 µs; the text index costs about 6 µs per match in the window (fetched, then
+    /// sorted). Walking is the cheaper way for words in more than about 1.6/√N of N events, which needs up to
+    /// 32·√N events to fill a page of 50: 10,000 at 100k events, 32,000 at 1M. At 1M, 10,000 left one
+    /// search in three for a word pair in 1 event of 200 (as "ceasefire Kharkiv") to sort 5,500 matches
+    /// (30–40 ms); 20,000 fills those pages by walking (about 6 ms).
+    /// </summary>
+    internal const int SearchWalk = 20_000;
 
     private static ReadOnlySpan<byte> ItemsStart => "{\"items\":["u8;
     private static ReadOnlySpan<byte> LastPageEnd => "],\"nextCursor\":null}"u8;
@@ -206,7 +213,7 @@ internal static class EventEndpoints
         var etag = new EntityTagHeaderValue($"\"{version}\"");
         http.Response.Headers.ETag = etag.ToString();
         // If-None-Match compares weakly (RFC 9110 13.1.2): a cache may hand back W/"3" for "3".
-        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false)))
+        if (http.Request.Headers.IfNoneMatch.Count > 0 && http.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: false)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }

@@ -93,12 +93,13 @@ internal static class OpenApi
     public static void UseTimelineOpenApi(this WebApplication app)
     {
         app.MapOpenApi().ExcludeFromDescription().AnswerHeadLikeGet();
-        app.UseSwaggerUI(o =>
+        // Only requests under /swagger pass through Swagger UI's middleware (it tests every path it sees).
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/swagger"), swagger => swagger.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "swagger";
             o.SwaggerEndpoint("/openapi/v1.json", "Timeline API v1");
             o.DocumentTitle = "Timeline API — Swagger UI";
             o.EnableTryItOutByDefault();
-        });
+        }));
     }
 }

@@ -8,8 +8,8 @@ internal static class TimelinePageEndpoints
 {
     public static void MapTimelinePage(this WebApplication app)
     {
-        app.UseDefaultFiles();
-        app.UseStaticFiles(new StaticFileOptions
+        // The page's files all sit at the root ("/", "/app.js"): other paths (the API) skip the file lookups.
+        app.UseWhen(http => http.Request.Path.Value?.LastIndexOf('/') is 0, page => page.UseDefaultFiles().UseStaticFiles(new StaticFileOptions
         {
             OnPrepareResponse = ctx =>
             {
@@ -18,6 +18,6 @@ internal static class TimelinePageEndpoints
                 ctx.Context.Response.Headers["Content-Security-Policy"] =
                     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'";
             },
-        });
+        }));
     }
 }
