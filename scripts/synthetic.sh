@@ -41,5 +41,5 @@ sql -d "$db" -q -v events="$events" -v seed="$seed" -f scripts/synthetic.sql
 ConnectionStrings__Timeline="Host=127.0.0.1;Port=$port;Username=postgres;Database=$db" \
   Timeline__MigrateOnly=true Timeline__LoadCuratedData=false \
   dotnet src/Timeline.Api/bin/Release/net10.0/Timeline.Api.dll >/dev/null
-sql -d "$db" -qc "vacuum analyze events, event_search"
+sql -d "$db" -qc "vacuum analyze events, event_search, event_words"
 echo "$db ready in $(( $(date +%s) - start )) s" >&2

@@ -40,32 +40,40 @@ internal sealed class DatabaseNodes : IAsyncDisposable
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         var hosts = (csb.Host ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (hosts.Length == 0)
+        {
+            hosts = [csb.Host ?? ""];
+        }
+        // Readiness asks each host through a small pool of its own, with a short connect timeout, so a
+        // busy instance (every request connection taken) still answers its probe: a load balancer must
+        // not take an instance out because it is busy.
+        var nodes = hosts.Select(host => HealthCheckNode(connectionString, host)).ToArray();
         if (hosts.Length <= 1)
         {
             var single = new NpgsqlDataSourceBuilder(connectionString).Build();
-            return new DatabaseNodes(single, single, single, [new Node($"{csb.Host}:{csb.Port}", single)]);
+            return new DatabaseNodes(single, single, single, nodes);
         }
 
         var multi = new NpgsqlDataSourceBuilder(connectionString).BuildMultiHost();
-        var nodes = hosts.Select(host =>
-        {
-            // The health check's own small pool per host, with a short connect timeout.
-            var one = new NpgsqlConnectionStringBuilder(connectionString)
-            {
-                Host = host, TargetSessionAttributes = null, MaxPoolSize = 2, MinPoolSize = 0, Timeout = 2, LoadBalanceHosts = false,
-            };
-            // "db2:5433" or "[::1]:5433" names its port; "db2" takes the connection string's Port.
-            var colon = host.LastIndexOf(':');
-            if (colon > 0 && (host.IndexOf(':', StringComparison.Ordinal) == colon || host[colon - 1] == ']')
-                && int.TryParse(host.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out var port))
-            {
-                one.Host = host[..colon].Trim('[', ']');
-                one.Port = port;
-            }
-            return new Node($"{one.Host}:{one.Port}", new NpgsqlDataSourceBuilder(one.ConnectionString).Build());
-        }).ToArray();
         return new DatabaseNodes(multi, multi.WithTargetSession(TargetSessionAttributes.Primary),
             multi.WithTargetSession(TargetSessionAttributes.PreferStandby), nodes);
+    }
+
+    private static Node HealthCheckNode(string connectionString, string host)
+    {
+        var one = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Host = host, TargetSessionAttributes = null, MaxPoolSize = 2, MinPoolSize = 0, Timeout = 2, LoadBalanceHosts = false,
+        };
+        // "db2:5433" or "[::1]:5433" names its port; "db2" takes the connection string's Port.
+        var colon = host.LastIndexOf(':');
+        if (colon > 0 && (host.IndexOf(':', StringComparison.Ordinal) == colon || host[colon - 1] == ']')
+            && int.TryParse(host.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out var port))
+        {
+            one.Host = host[..colon].Trim('[', ']');
+            one.Port = port;
+        }
+        return new Node($"{one.Host}:{one.Port}", new NpgsqlDataSourceBuilder(one.ConnectionString).Build());
     }
 
     /// <summary>The connection string with several hosts made to reach only the primary (start-up work: migrations).</summary>
@@ -85,7 +93,7 @@ internal sealed class DatabaseNodes : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _source.DisposeAsync();
-        foreach (var node in Nodes.Where(n => n.Source != _source))
+        foreach (var node in Nodes)
         {
             await node.Source.DisposeAsync();
         }

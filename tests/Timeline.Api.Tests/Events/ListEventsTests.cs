@@ -264,4 +264,45 @@ public sealed class FilterEventsTests(TimelineApp app) : IClassFixture<TimelineA
         Assert.Equal(whole.Select(e => e.Id), paged.Select(e => e.Id));
         Assert.Equal(paged.Count, paged.Select(e => e.Id).Distinct().Count());
     }
+
+    // Words that must all appear go through the word index; phrases, OR and NOT through the search
+    // vectors. Either way a walk of small pages gives exactly what the text index says matches, in order.
+    [Theory]
+    [InlineData("missile", "")]
+    [InlineData("Russia", "&sort=-date")]
+    [InlineData("Russian missile", "")]
+    [InlineData("NATO Russia warning", "&sort=-date")]
+    [InlineData("Poland airspace", "&includeRetracted=true")]
+    [InlineData("drone", "&from=2023-01-01&to=2024-12-31")]
+    [InlineData("nuclear", "&country=RU,BY")]
+    [InlineData("\"air defence\"", "")]
+    [InlineData("missile -drone", "&sort=-date")]
+    [InlineData("Kyiv or Odesa", "")]
+    [InlineData("air-defence", "")]
+    public async Task SearchPagesGiveExactlyTheMatchesOfTheTextIndexInOrder(string q, string filter)
+    {
+        await using var conn = await app.OpenDatabaseAsync();
+        var descending = filter.Contains("sort=-date", StringComparison.Ordinal);
+        var expected = (await Dapper.SqlMapper.QueryAsync<string>(conn, $"""
+            select e.slug from events e join event_search s on s.id = e.id
+            where s.search @@ websearch_to_tsquery('timeline_english', @q)
+              and (e.status = 'published' or @retracted)
+              and e.occurred_on between @from and @to
+              and (e.country_code = any(@countries) or @anyCountry)
+            order by e.occurred_on {(descending ? "desc" : "asc")}, e.id {(descending ? "desc" : "asc")}
+            """, new
+        {
+            q,
+            retracted = filter.Contains("includeRetracted", StringComparison.Ordinal),
+            from = filter.Contains("from=", StringComparison.Ordinal) ? new DateTime(2023, 1, 1) : DateTime.MinValue.AddYears(2000),
+            to = filter.Contains("to=", StringComparison.Ordinal) ? new DateTime(2024, 12, 31) : DateTime.MaxValue.Date,
+            countries = new[] { "RU", "BY" },
+            anyCountry = !filter.Contains("country=", StringComparison.Ordinal),
+        })).ToList();
+
+        var paged = await app.WalkEventsAsync($"q={Uri.EscapeDataString(q)}{filter}", limit: 3);
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, paged.Select(e => e.Id));
+    }
 }

@@ -97,4 +97,44 @@ public sealed class StoredJsonTests(EditingApp app) : IClassFixture<EditingApp>
         var detail = await app.GetJsonAsync<EventDetail>("/v1/events/t-actor-renamed");
         Assert.Equal("Test Person Carter", Assert.Single(detail.Quotes).Speaker.Name);
     }
+
+    [Fact]
+    public async Task TheWordIndexHoldsExactlyTheWordsOfEveryEventAfterRevisionsRedatingAndRetraction()
+    {
+        var etag = await app.CreateEventAsync("t-words");
+        var revised = EditingApp.Revision("t-words", "New words and a new date.");
+        revised["title"] = "Quarantined zeppelin over Testville";
+        revised["date"] = new JsonObject { ["start"] = "2024-06-02", ["precision"] = "day" };
+        using (var revise = await app.Editor().SendAsync(EditingApp.Request(HttpMethod.Put, "/v1/events/t-words", revised, ifMatch: etag)))
+        {
+            Assert.Equal(HttpStatusCode.OK, revise.StatusCode);
+            etag = revise.Headers.ETag!.Tag;
+        }
+
+        var found = await app.WalkEventsAsync("q=quarantined+zeppelin");
+        Assert.Equal(["t-words"], found.Select(e => e.Id));
+        Assert.Equal(new DateOnly(2024, 6, 2), found[0].Date.Start);
+        Assert.Empty(await app.WalkEventsAsync("q=revised+event+t-words"));
+
+        using (var retract = await app.Admin().SendAsync(EditingApp.Request(HttpMethod.Post, "/v1/events/t-words/retraction",
+                   new JsonObject { ["reason"] = "Test retraction." }, ifMatch: etag)))
+        {
+            Assert.Equal(HttpStatusCode.OK, retract.StatusCode);
+        }
+        Assert.Empty(await app.WalkEventsAsync("q=quarantined+zeppelin"));
+        Assert.Equal(["t-words"], (await app.WalkEventsAsync("q=quarantined+zeppelin&includeRetracted=true")).Select(e => e.Id));
+
+        // Every (word, date, id, status) of the word index, and nothing else, against the words of each event now.
+        await using var conn = await app.OpenDatabaseAsync();
+        var (missing, extra, rows) = await conn.QuerySingleAsync<(long, long, long)>("""
+            with expected as (
+                select word, e.occurred_on, e.id, e.status = 'published' as published
+                from events e, unnest(tsvector_to_array(event_search_vector(e.title, e.summary, e.place_name))) word)
+            select (select count(*) from (select * from expected except select word, occurred_on, id, published from event_words) m),
+                   (select count(*) from (select word, occurred_on, id, published from event_words except select * from expected) x),
+                   (select count(*) from event_words)
+            """);
+        Assert.True(rows > 1000, $"Only {rows} rows in the word index.");
+        Assert.Equal((0L, 0L), (missing, extra));
+    }
 }
