@@ -41,5 +41,8 @@ sql -d "$db" -q -v events="$events" -v seed="$seed" -f scripts/synthetic.sql
 ConnectionStrings__Timeline="Host=127.0.0.1;Port=$port;Username=postgres;Database=$db" \
   Timeline__MigrateOnly=true Timeline__LoadCuratedData=false \
   dotnet src/Timeline.Api/bin/Release/net10.0/Timeline.Api.dll >/dev/null
+# The trigger added each event's words as the events came, so the word index grew by page splits: it is
+# built again in key order (at 1M events, 3.5 GB for the table and index instead of 4.7 GB).
+sql -d "$db" -q -c "set maintenance_work_mem = '1GB'" -c "reindex table event_words"
 sql -d "$db" -qc "vacuum analyze events, event_search, event_words"
 echo "$db ready in $(( $(date +%s) - start )) s" >&2
