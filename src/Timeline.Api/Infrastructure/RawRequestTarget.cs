@@ -29,7 +29,14 @@ internal static class RawRequestTarget
         SequencePosition? end;
         while (true)
         {
-            read = await input.ReadAsync(connection.ConnectionClosed);
+            try
+            {
+                read = await input.ReadAsync(connection.ConnectionClosed);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ConnectionResetException)
+            {
+                return; // the client left (closed or reset) before it finished its first line: nothing to serve
+            }
             end = read.Buffer.PositionOf((byte)'\n');
             if (end is not null || read.IsCompleted || read.Buffer.Length > MaxLine) break;
             input.AdvanceTo(read.Buffer.Start, read.Buffer.End); // wait for the rest of the line

@@ -9,7 +9,7 @@ namespace Timeline.Api.Tests.Faults;
 
 /// <summary>
 /// The API as a process of its own (the published entry point, `dotnet Timeline.Api.dll`, production
-/// settings and logs), so that it can be sent a real SIGTERM.
+/// settings and logs), so that it can be sent a real SIGTERM and its production log read.
 /// </summary>
 public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -29,18 +29,8 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task OnSigtermReadinessSays503AtOnce_RequestsAreServedThroughTheDrain_AndAnExportInFlightFinishes()
     {
         var port = Ports.Free();
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Timeline.Api.dll"));
-        start.Environment["ConnectionStrings__Timeline"] = TestDatabase.Shared.ConnectionStringFor(_database);
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Timeline__Shutdown__DrainSeconds"] = "3";
-        start.Environment["Timeline__MigrateOnStart"] = "false";
-        using var api = Process.Start(start)!;
-        var stdout = new List<string>();
-        api.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.Add(e.Data); };
-        api.BeginOutputReadLine();
-        var stderr = api.StandardError.ReadToEndAsync();
+        var (api, stdout, stderr) = Start(port);
+        using var _ = api;
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
@@ -105,6 +95,71 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
             if (!api.HasExited) api.Kill(entireProcessTree: true);
             output.WriteLine(await stderr);
         }
+    }
+
+    // A load generator's connections when it stops, a port scanner, a health checker that only connects:
+    // none of them is an error of the server's, so none may put an Error line in the production log.
+    [Fact]
+    public async Task ClientsThatLeaveBeforeFinishingTheirFirstRequestLineLeaveNoErrorInTheLog()
+    {
+        var port = Ports.Free();
+        var (api, stdout, stderr) = Start(port);
+        using var _ = api;
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            await UntilReadyAsync(client, api);
+
+            // Closing (FIN) or resetting (RST, as a killed process's connections are), at once or after a
+            // pause, before a byte or halfway through the request line.
+            foreach (var sent in new[] { "", "GET /v1/eve" })
+            {
+                foreach (var reset in new[] { false, true })
+                {
+                    foreach (var pause in new[] { 0, 200 })
+                    {
+                        using var tcp = new System.Net.Sockets.TcpClient();
+                        await tcp.ConnectAsync("127.0.0.1", port);
+                        if (sent.Length > 0) await tcp.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(sent));
+                        await Task.Delay(pause);
+                        if (reset) tcp.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+                    }
+                }
+            }
+            using (var after = await client.GetAsync("/v1/kinds"))
+            {
+                Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+            }
+            await Task.Delay(500);
+
+            lock (stdout)
+            {
+                var errors = stdout.Where(line => (string?)JsonNode.Parse(line)!["LogLevel"] is "Error" or "Critical").ToList();
+                Assert.True(errors.Count == 0, $"{errors.Count} error lines, the first: {errors.FirstOrDefault()}");
+            }
+        }
+        finally
+        {
+            if (!api.HasExited) api.Kill(entireProcessTree: true);
+            output.WriteLine(await stderr);
+        }
+    }
+
+    /// <summary>`dotnet Timeline.Api.dll` on this class's database and the port, in production settings; its stdout lines are collected.</summary>
+    private (Process Api, List<string> Stdout, Task<string> Stderr) Start(int port)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Timeline.Api.dll"));
+        start.Environment["ConnectionStrings__Timeline"] = TestDatabase.Shared.ConnectionStringFor(_database);
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Timeline__Shutdown__DrainSeconds"] = "3";
+        start.Environment["Timeline__MigrateOnStart"] = "false";
+        var api = Process.Start(start)!;
+        var stdout = new List<string>();
+        api.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.Add(e.Data); };
+        api.BeginOutputReadLine();
+        return (api, stdout, api.StandardError.ReadToEndAsync());
     }
 
     private static async Task UntilReadyAsync(HttpClient client, Process api)
