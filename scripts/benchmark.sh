@@ -42,7 +42,8 @@ done
 # buffers that hold them, as a production server would, and reads them in before the harness starts.
 buffers=${TIMELINE_PG_SHARED_BUFFERS:-8GB}
 psql="$(ls -d /usr/lib/postgresql/*/bin | tail -1)/psql"
-scripts/postgres.sh start run "$pg_port"
+TIMELINE_PG_SHARED_BUFFERS=$buffers scripts/postgres.sh start run "$pg_port"
+# A server left running with other settings is started again with these.
 if [ "$("$psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -Atc "show shared_buffers")" != "$buffers" ]; then
   scripts/postgres.sh stop run
   TIMELINE_PG_SHARED_BUFFERS=$buffers scripts/postgres.sh start run "$pg_port"

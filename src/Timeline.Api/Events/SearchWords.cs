@@ -13,7 +13,7 @@ namespace Timeline.Api.Events;
 internal static class SearchWords
 {
     /// <summary>More distinct words than this take the vector path (one merge join per word).</summary>
-    public const int MaxWords = 6;
+    private const int MaxWords = 6;
 
     private const int MaxRemembered = 10_000;
 

@@ -26,16 +26,9 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
     public Task DisposeAsync() => TestDatabase.Shared.DropAsync(_database);
 
     [Fact]
-    public async Task OnSigtermReadinessSays503AtOnce_RequestsAreServedThroughTheDrain_AndAnExportInFlightFinishes()
-    {
-        var port = Ports.Free();
-        var (api, stdout, stderr) = Start(port);
-        using var _ = api;
-        try
+    public Task OnSigtermReadinessSays503AtOnce_RequestsAreServedThroughTheDrain_AndAnExportInFlightFinishes() =>
+        WithApiAsync(async (api, port, client, stdout) =>
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-            await UntilReadyAsync(client, api);
-
             // An export in flight: its headers and first bytes read, the rest not yet.
             using var export = await client.GetAsync("/v1/timeline?format=ndjson", HttpCompletionOption.ResponseHeadersRead);
             Assert.Equal(HttpStatusCode.OK, export.StatusCode);
@@ -89,27 +82,14 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
                 Assert.All(stdout, line => Assert.NotNull(JsonNode.Parse(line)!["LogLevel"]));
                 Assert.Contains(stdout, line => line.Contains("readiness answers 503", StringComparison.Ordinal));
             }
-        }
-        finally
-        {
-            if (!api.HasExited) api.Kill(entireProcessTree: true);
-            output.WriteLine(await stderr);
-        }
-    }
+        });
 
     // A load generator's connections when it stops, a port scanner, a health checker that only connects:
     // none of them is an error of the server's, so none may put an Error line in the production log.
     [Fact]
-    public async Task ClientsThatLeaveBeforeFinishingTheirFirstRequestLineLeaveNoErrorInTheLog()
-    {
-        var port = Ports.Free();
-        var (api, stdout, stderr) = Start(port);
-        using var _ = api;
-        try
+    public Task ClientsThatLeaveBeforeFinishingTheirFirstRequestLineLeaveNoErrorInTheLog() =>
+        WithApiAsync(async (api, port, client, stdout) =>
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-            await UntilReadyAsync(client, api);
-
             // Closing (FIN) or resetting (RST, as a killed process's connections are), at once or after a
             // pause, before a byte or halfway through the request line.
             foreach (var sent in new[] { "", "GET /v1/eve" })
@@ -137,17 +117,16 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
                 var errors = stdout.Where(line => (string?)JsonNode.Parse(line)!["LogLevel"] is "Error" or "Critical").ToList();
                 Assert.True(errors.Count == 0, $"{errors.Count} error lines, the first: {errors.FirstOrDefault()}");
             }
-        }
-        finally
-        {
-            if (!api.HasExited) api.Kill(entireProcessTree: true);
-            output.WriteLine(await stderr);
-        }
-    }
+        });
 
-    /// <summary>`dotnet Timeline.Api.dll` on this class's database and the port, in production settings; its stdout lines are collected.</summary>
-    private (Process Api, List<string> Stdout, Task<string> Stderr) Start(int port)
+    /// <summary>
+    /// Runs `dotnet Timeline.Api.dll` on this class's database and a free port, in production settings, and
+    /// the test once it is ready: with the process, its port, a client and its stdout lines so far. Kills it
+    /// if it is still running afterwards, and shows its stderr.
+    /// </summary>
+    private async Task WithApiAsync(Func<Process, int, HttpClient, List<string>, Task> test)
     {
+        var port = Ports.Free();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Timeline.Api.dll"));
         start.Environment["ConnectionStrings__Timeline"] = TestDatabase.Shared.ConnectionStringFor(_database);
@@ -155,11 +134,22 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IAsyncLifetime
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Timeline__Shutdown__DrainSeconds"] = "3";
         start.Environment["Timeline__MigrateOnStart"] = "false";
-        var api = Process.Start(start)!;
+        using var api = Process.Start(start)!;
         var stdout = new List<string>();
         api.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.Add(e.Data); };
         api.BeginOutputReadLine();
-        return (api, stdout, api.StandardError.ReadToEndAsync());
+        var stderr = api.StandardError.ReadToEndAsync();
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            await UntilReadyAsync(client, api);
+            await test(api, port, client, stdout);
+        }
+        finally
+        {
+            if (!api.HasExited) api.Kill(entireProcessTree: true);
+            output.WriteLine(await stderr);
+        }
     }
 
     private static async Task UntilReadyAsync(HttpClient client, Process api)
