@@ -81,6 +81,15 @@ internal static class EventEndpoints
     /// </summary>
     internal const int WordWalk = 20_000;
 
+    /// <summary>
+    /// Sent before the word query, in the same batch: its plan is the same for every word (merge the
+    /// words' index entries in date order, then fetch the page's events by id), but PostgreSQL would plan
+    /// it again for each request, since the generic plan's estimate for an unknown word is higher than a
+    /// custom plan's for a known one. Planning was 0.19 ms of a 0.5 ms query. Local to the batch's own
+    /// transaction, which ends at its Sync, so it never outlives the request, even when the query fails.
+    /// </summary>
+    private const string GenericPlan = "select set_config('plan_cache_mode', 'force_generic_plan', true)";
+
     private static ReadOnlySpan<byte> ItemsStart => "{\"items\":["u8;
     private static ReadOnlySpan<byte> LastPageEnd => "],\"nextCursor\":null}"u8;
 
@@ -177,11 +186,21 @@ internal static class EventEndpoints
         sql.Append(CultureInfo.InvariantCulture, $" order by {orderBy} limit @take");
         args.Add("take", limit + 1);
 
-        await using var cmd = args.ToCommand(sql.ToString(), conn);
+        await using var batch = new NpgsqlBatch(conn);
+        var byWords = kind == PageQuery.Plain && words is not null;
+        if (byWords)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(GenericPlan));
+        }
+        batch.BatchCommands.Add(args.ToBatchCommand(sql.ToString()));
         var items = new List<byte[]>(limit + 1);
         DateOnly lastDate = default;
         long lastId = 0;
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (byWords)
+        {
+            await reader.NextResultAsync(ct);
+        }
         while (await reader.ReadAsync(ct))
         {
             if (items.Count < limit)

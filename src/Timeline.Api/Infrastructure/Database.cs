@@ -108,6 +108,17 @@ internal static class Database
         return cmd;
     }
 
+    /// <summary>The same, as one statement of a batch.</summary>
+    public static NpgsqlBatchCommand ToBatchCommand(this DynamicParameters args, string sql)
+    {
+        var cmd = new NpgsqlBatchCommand(sql);
+        foreach (var name in args.ParameterNames)
+        {
+            cmd.Parameters.AddWithValue(name, args.Get<object>(name));
+        }
+        return cmd;
+    }
+
     /// <summary>Dapper maps DateOnly to a PostgreSQL date, so range predicates can use the date indexes.</summary>
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
     {
