@@ -101,10 +101,7 @@ internal static class Database
     public static NpgsqlCommand ToCommand(this DynamicParameters args, string sql, NpgsqlConnection conn, NpgsqlTransaction? tx = null)
     {
         var cmd = new NpgsqlCommand(sql, conn, tx);
-        foreach (var name in args.ParameterNames)
-        {
-            cmd.Parameters.AddWithValue(name, args.Get<object>(name));
-        }
+        AddTo(args, cmd.Parameters);
         return cmd;
     }
 
@@ -112,11 +109,16 @@ internal static class Database
     public static NpgsqlBatchCommand ToBatchCommand(this DynamicParameters args, string sql)
     {
         var cmd = new NpgsqlBatchCommand(sql);
+        AddTo(args, cmd.Parameters);
+        return cmd;
+    }
+
+    private static void AddTo(DynamicParameters args, NpgsqlParameterCollection parameters)
+    {
         foreach (var name in args.ParameterNames)
         {
-            cmd.Parameters.AddWithValue(name, args.Get<object>(name));
+            parameters.AddWithValue(name, args.Get<object>(name));
         }
-        return cmd;
     }
 
     /// <summary>Dapper maps DateOnly to a PostgreSQL date, so range predicates can use the date indexes.</summary>
