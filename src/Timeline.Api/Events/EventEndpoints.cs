@@ -128,6 +128,7 @@ internal static class EventEndpoints
     /// <summary>Up to limit + 1 stored items (one more tells that there is a next page), with the keyset of the limit-th.</summary>
     private sealed record PageRows(List<byte[]> Items, DateOnly LastDate, long LastId);
 
+    // words: the search's words when it takes the word index (SearchWords), else null.
     private static async Task<PageRows> ReadPageAsync(
         NpgsqlConnection conn, EventFilter filter, EventPageQuery page, int limit, string[]? words, PageQuery kind, CancellationToken ct)
     {
@@ -142,7 +143,7 @@ internal static class EventEndpoints
             AppendKeyset(sql, args, page, "e");
             orderBy = $"e.occurred_on {order}, e.id {order}";
         }
-        else if (kind == PageQuery.Plain && words is not null)
+        else if (words is not null)
         {
             // Each word's first WordWalk entries of the window in date order, merged on (date, id): what
             // they give is the first matches in order, up to where the shortest walk stopped.
@@ -187,8 +188,7 @@ internal static class EventEndpoints
         args.Add("take", limit + 1);
 
         await using var batch = new NpgsqlBatch(conn);
-        var byWords = kind == PageQuery.Plain && words is not null;
-        if (byWords)
+        if (words is not null)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(GenericPlan));
         }
@@ -197,7 +197,7 @@ internal static class EventEndpoints
         DateOnly lastDate = default;
         long lastId = 0;
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        if (byWords)
+        if (words is not null)
         {
             await reader.NextResultAsync(ct);
         }
