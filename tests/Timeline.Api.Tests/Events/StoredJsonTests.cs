@@ -53,6 +53,24 @@ public sealed class StoredJsonTests(EditingApp app) : IClassFixture<EditingApp>
     }
 
     [Fact]
+    public async Task EveryEventsStoredJsonIsInItsOwnRowNotInTheToastTable()
+    {
+        await app.CreateEventAsync("t-stored-in-row");
+
+        // A value moved out of line is a chunk in the events' TOAST table: reading it is a second index
+        // lookup and a second row. No event's row here comes near a page, so there must be none.
+        await using var conn = await app.OpenDatabaseAsync();
+        var toast = await conn.QuerySingleAsync<string>("select reltoastrelid::regclass::text from pg_class where oid = 'events'::regclass");
+        var (events, outOfLine, widest) = await conn.QuerySingleAsync<(long, long, int)>($"""
+            select (select count(*) from events where document_json is not null),
+                   (select count(*) from {toast}),
+                   (select max(pg_column_size(e.*)) from events e)
+            """);
+        Assert.True(events > 60, $"Only {events} events with stored JSON.");
+        Assert.True(outOfLine == 0, $"{outOfLine} values of events are stored out of line in {toast} (widest row {widest} bytes).");
+    }
+
+    [Fact]
     public async Task ARelatedEventsDocumentFollowsTheTitleAndTheRelationOfTheEventThatLinksToIt()
     {
         var body = EditingApp.NewEvent("t-linking");
