@@ -3,9 +3,11 @@
 -- and list item (0.9 kB) passes it: every document was stored out of line, so each read of an event
 -- looked it up in a second index and a second table. With the target at its maximum (a whole page),
 -- a row is only compressed or moved out of line when it would not fit in a page, so a read of an event
--- is one index lookup and one row. Measured at 100k events (pgbench, the by-id query): 18,000 → 21,500
--- queries/s; PostgreSQL's CPU per by-id request 103–123 → 83–90 µs. The table is larger (370 MB
--- against 190 MB and 110 MB of TOAST), and a list page reads as many rows as before.
+-- is one index lookup and one row. Measured at 100k events (pgbench, the by-id query, shared buffers on
+-- huge pages): 21,100–21,700 → 23,700–25,300 queries/s. The table is larger (370 MB against 190 MB
+-- and 110 MB of TOAST at 100k; 4.1 GB at 1M), and a list page reads as many rows as before. A lower
+-- target (2,600 bytes: the document compressed, three rows to a page) measured the same at 100k, but it
+-- would move values of the larger curated events out of line again.
 alter table events set (toast_tuple_target = 8160);
 
 -- Rows written before keep their out-of-line values until they change: write each again. A value built
