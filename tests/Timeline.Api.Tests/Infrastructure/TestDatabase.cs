@@ -41,7 +41,7 @@ internal sealed class TestDatabase(string serverConnectionString, string environ
     public async Task<string> CreateAsync()
     {
         await LazyInitializer.EnsureInitialized(ref _template, () => new Lazy<Task>(CreateTemplateAsync)).Value;
-        var name = "timeline_test_" + Guid.NewGuid().ToString("N")[..12];
+        var name = NewName();
         await _cloneLock.WaitAsync();
         try
         {
@@ -54,6 +54,17 @@ internal sealed class TestDatabase(string serverConnectionString, string environ
         }
         return name;
     }
+
+    /// <summary>Creates an empty database (no schema): for tests of the migrations themselves. Drop it with <see cref="DropAsync"/>.</summary>
+    public async Task<string> CreateEmptyAsync()
+    {
+        var name = NewName();
+        await using var conn = await OpenServerAsync();
+        await conn.ExecuteAsync($"create database {name}");
+        return name;
+    }
+
+    private static string NewName() => "timeline_test_" + Guid.NewGuid().ToString("N")[..12];
 
     public async Task DropAsync(string name)
     {
