@@ -15,6 +15,9 @@ public sealed class StoredJsonTests(EditingApp app) : IClassFixture<EditingApp>
 {
     private const string Przewodow = "2022-11-15-przewodow-missile";
 
+    /// <summary>The name of the events' TOAST table, where PostgreSQL keeps values it moved out of their rows.</summary>
+    internal const string EventsToastTable = "select reltoastrelid::regclass::text from pg_class where oid = 'events'::regclass";
+
     [Fact]
     public async Task EveryStoredDocumentEqualsAFreshRenderAfterWritesOfEventsRelationsAndActors()
     {
@@ -60,7 +63,7 @@ public sealed class StoredJsonTests(EditingApp app) : IClassFixture<EditingApp>
         // A value moved out of line is a chunk in the events' TOAST table: reading it is a second index
         // lookup and a second row. No event's row here comes near a page, so there must be none.
         await using var conn = await app.OpenDatabaseAsync();
-        var toast = await conn.QuerySingleAsync<string>("select reltoastrelid::regclass::text from pg_class where oid = 'events'::regclass");
+        var toast = await conn.QuerySingleAsync<string>(EventsToastTable);
         var (events, outOfLine, widest) = await conn.QuerySingleAsync<(long, long, int)>($"""
             select (select count(*) from events where document_json is not null),
                    (select count(*) from {toast}),

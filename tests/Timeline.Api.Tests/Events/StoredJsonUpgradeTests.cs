@@ -41,7 +41,7 @@ public sealed class StoredJsonUpgradeTests
             await CuratedDataLoader.LoadAsync(db, CuratedDataLoader.DefaultFile, NullLogger.Instance, CancellationToken.None);
 
             await using var conn = await db.OpenConnectionAsync();
-            var toast = await conn.QuerySingleAsync<string>("select reltoastrelid::regclass::text from pg_class where oid = 'events'::regclass");
+            var toast = await conn.QuerySingleAsync<string>(StoredJsonTests.EventsToastTable);
             const string Stored = "select slug, version, item_json, document_json from events order by slug";
             var storedBefore = (await conn.QueryAsync<(string, int, string, string)>(Stored)).ToList();
             var outOfLineBefore = await conn.QuerySingleAsync<long>($"select count(*) from {toast}");
